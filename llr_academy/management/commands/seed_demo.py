@@ -1,0 +1,25 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+import workforce.demo
+
+
+class Command(BaseCommand):
+    help = "Load the LLR Academy demo data (idempotent: running it again updates the same rows)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force", action="store_true", help="Run even with DEBUG=False (never on a live portal)."
+        )
+
+    def handle(self, *args, force=False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "Refusing to load demo data with DEBUG=False: this looks like a live portal. "
+                "Use --force if you are sure."
+            )
+        with transaction.atomic():
+            # Ground floor first; each app seeds its own data on top of the one below.
+            users = workforce.demo.seed()
+        self.stdout.write(self.style.SUCCESS(f"Demo data loaded; {len(users)} demo accounts ready."))

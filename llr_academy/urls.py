@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.admin.views.decorators import staff_member_required
+from django.urls import include, path
+
+from . import views
+
+# The Django admin signs in through allauth, so it gets allauth's rate limits, verification and MFA.
+admin.site.login = staff_member_required(admin.site.login, login_url=settings.LOGIN_URL)
+admin.site.site_header = "LLR Academy administration"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("you/", include("workforce.urls")),
+    path("django-admin/", admin.site.urls),
+]
+
+handler400 = "llr_academy.views.bad_request"
+handler403 = "llr_academy.views.permission_denied"
+handler404 = "llr_academy.views.page_not_found"
+# handler500 stays Django's default: it renders templates/500.html without context, which is safest.
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

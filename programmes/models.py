@@ -1,0 +1,70 @@
+from django.db import models
+
+
+class Workstream(models.Model):
+    """A People and Culture Board workstream that groups programmes (Table 2 of the 2025 scrutiny report)."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    is_archived = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["order", "name"]
+        permissions = [
+            ("lead_programmes", "Can lead programmes: their cohorts, attendance and approvals"),
+            ("manage_programmes", "Can create and edit workstreams, programmes and cohorts"),
+            ("view_programme_reach", "Can view programme reach"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Pillar(models.TextChoices):
+    """The three pillars of the NHS Long Term Workforce Plan and the Adult Social Care Workforce Strategy."""
+
+    RECRUIT = "recruit", "Recruit"
+    RETAIN = "retain", "Retain"
+    REFORM = "reform", "Reform"
+
+
+class Programme(models.Model):
+    class Format(models.TextChoices):
+        IN_PERSON = "in_person", "In person"
+        ONLINE = "online", "Online"
+        BLENDED = "blended", "Blended"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        ARCHIVED = "archived", "Archived"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=120, unique=True)
+    summary = models.CharField(max_length=300, help_text="One or two sentences shown in the catalogue.")
+    description = models.TextField(blank=True)
+    workstream = models.ForeignKey(Workstream, on_delete=models.PROTECT, related_name="programmes")
+    pillar = models.CharField(max_length=10, choices=Pillar.choices)
+    format = models.CharField(max_length=10, choices=Format.choices, default=Format.IN_PERSON)
+    duration = models.CharField(max_length=100, blank=True, help_text="For example: 6 half-day sessions.")
+    cpd_hours = models.DecimalField(max_digits=5, decimal_places=1, default=0)
+    lead = models.ForeignKey(
+        "workforce.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="led_programmes"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # True for programmes "delivered at ICS level"; False for those "being collaborated on" (Table 2).
+    delivered_at_system_level = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(cpd_hours__gte=0), name="programme_cpd_hours_gte_0")
+        ]
+        indexes = [models.Index(fields=["status", "workstream"])]
+
+    def __str__(self):
+        return self.title

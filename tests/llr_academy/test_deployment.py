@@ -1,0 +1,84 @@
+"""Settings and the embedded default, exercised in separate processes as a newcomer or a server would."""
+
+import subprocess
+
+import pytest
+
+from ..helpers import PYTHON, ROOT, clean_env, free_port, manage, wait_for_http
+
+PROD = {
+    "DJANGO_SETTINGS_MODULE": "llr_academy.settings.production",
+    "SECRET_KEY": "a-test-secret-key-that-is-long-and-random-enough-0123456789abcdef",
+    "ALLOWED_HOSTS": "portal.example.org",
+    "REDIS_URL": "redis://127.0.0.1:6379/9",
+    "DATABASE_URL": "sqlite:///unused.sqlite3",
+}
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "REDIS_URL"])
+def test_production_settings_refuse_to_start_without_required_variables(missing):
+    env = clean_env(**{k: v for k, v in PROD.items() if k != missing})
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert f"Set the {missing} environment variable" in result.stderr
+
+
+def test_production_settings_pass_the_deployment_checklist():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=clean_env(**PROD))
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_production_requires_mfa_for_privileged_roles_and_embedded_does_not():
+    code = "from django.conf import settings as s; print(s.LLR_REQUIRE_MFA_FOR_PRIVILEGED_ROLES, s.DEBUG)"
+    prod = manage("shell", "-c", code, env=clean_env(**PROD))
+    embedded = manage("shell", "-c", code, env=clean_env(DJANGO_SETTINGS_MODULE="llr_academy.settings.base"))
+    assert prod.stdout.split()[-2:] == ["True", "False"]
+    assert embedded.stdout.split()[-2:] == ["False", "True"]
+
+
+def test_embedded_sqlite_path_migrates_seeds_serves_and_runs_tasks_in_process(tmp_path):
+    """What `make run` does, on SQLite with no Redis: migrate, seed twice, serve, sign in, run a task."""
+    env = clean_env(
+        DJANGO_SETTINGS_MODULE="llr_academy.settings.base",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'embedded.sqlite3'}",
+    )
+    for args in (["migrate", "--noinput"], ["seed_demo"], ["seed_demo"]):
+        result = manage(*args, env=env, timeout=300)
+        assert result.returncode == 0, result.stderr
+    script = (
+        "from django.test import Client\n"
+        "from llr_academy.tasks import record_worker_heartbeat\n"
+        "from django.conf import settings\n"
+        "c = Client()\n"
+        "login = {'login': 'staff@example.org', 'password': 'llr-demo-2026'}\n"
+        "r = c.post('/accounts/login/', login, follow=True)\n"
+        "print('HOME', r.status_code, 'Welcome, Sam' in r.content.decode())\n"
+        "print('ENGINE', settings.DATABASES['default']['ENGINE'], settings.DATABASES['default']['OPTIONS'])\n"
+        "print('EAGER', settings.CELERY_TASK_ALWAYS_EAGER, record_worker_heartbeat.delay().get() > 0)\n"
+    )
+    result = manage("shell", "-c", script, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "HOME 200 True" in result.stdout
+    assert (
+        "ENGINE django.db.backends.sqlite3 {'transaction_mode': 'IMMEDIATE', 'timeout': 20}" in result.stdout
+    )
+    assert "EAGER True True" in result.stdout
+
+    port = free_port()
+    server = subprocess.Popen(
+        [PYTHON, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        status, body = wait_for_http(f"http://127.0.0.1:{port}/")
+        assert status == 200
+        assert b"LLR Academy" in body
+        status, _ = wait_for_http(f"http://127.0.0.1:{port}/static/vendor/nhsuk/nhsuk.min.css")
+        assert status == 200
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

@@ -1,0 +1,69 @@
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.management import CommandError, call_command
+from django.test import Client
+
+from workforce import selectors
+from workforce.demo import DEMO_PASSWORD
+from workforce.models import Band, Organisation, StaffGroup, User
+from workforce.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def counts():
+    return tuple(m.objects.count() for m in (Organisation, StaffGroup, Band, User, EmailAddress))
+
+
+def test_seed_demo_creates_llr_organisations_and_demo_accounts(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    names = set(Organisation.objects.values_list("name", flat=True))
+    assert {
+        "University Hospitals of Leicester NHS Trust",
+        "Leicestershire Partnership NHS Trust",
+        "NHS Leicester, Leicestershire and Rutland Integrated Care Board",
+        "Leicester City Council",
+        "Leicestershire County Council",
+        "Rutland County Council",
+    } <= names
+    assert Organisation.objects.filter(sector="asc").exists()
+    assert Organisation.objects.filter(sector="vcse").exists()
+    roles = {u.email: selectors.user_roles(u) for u in User.objects.all()}
+    assert roles == {
+        "staff@example.org": [],
+        "lead@example.org": [Role.PROGRAMME_LEAD],
+        "board@example.org": [Role.BOARD_MEMBER],
+        "admin@example.org": [Role.ACADEMY_ADMIN],
+    }
+    assert User.objects.get(email="staff@example.org").line_manager.email == "lead@example.org"
+
+
+def test_seed_demo_is_idempotent(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    first = counts()
+    call_command("seed_demo")
+    assert counts() == first
+
+
+@pytest.mark.parametrize(
+    "email", ["staff@example.org", "lead@example.org", "board@example.org", "admin@example.org"]
+)
+def test_demo_accounts_sign_in_with_the_demo_password(settings, email):
+    settings.DEBUG = True
+    settings.LLR_REQUIRE_MFA_FOR_PRIVILEGED_ROLES = False
+    call_command("seed_demo")
+    client = Client()
+    response = client.post("/accounts/login/", {"login": email, "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+
+
+def test_seed_demo_refuses_to_run_on_a_live_portal(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="Refusing to load demo data with DEBUG=False"):
+        call_command("seed_demo")
+    assert User.objects.count() == 0
+    call_command("seed_demo", "--force")
+    assert User.objects.count() == 4

@@ -1,0 +1,108 @@
+"""The docker-compose services' own commands, run as local processes against local PostgreSQL and Redis.
+
+There is no Docker engine on development or CI machines, so this starts exactly the `command:` of the web,
+worker and beat services in docker-compose.yml and shows a request served and tasks executed.
+"""
+
+import os
+import subprocess
+import time
+import uuid
+from urllib.parse import urlparse
+
+import psycopg
+import pytest
+import redis
+import yaml
+from celery import Celery
+
+from ..helpers import ROOT, clean_env, free_port, manage, wait_for_http
+
+pytestmark = pytest.mark.stack
+
+BASE_DATABASE_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/llr_academy")
+BASE_REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/1")
+
+
+def compose_command(service: str) -> list[str]:
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    return compose["services"][service]["command"]
+
+
+@pytest.fixture
+def stack_database():
+    """A throwaway PostgreSQL database for the stack (the test database belongs to pytest-django)."""
+    url = urlparse(BASE_DATABASE_URL)
+    name = f"llr_stack_{uuid.uuid4().hex[:8]}"
+    admin_dsn = url._replace(path="/postgres").geturl()
+    with psycopg.connect(admin_dsn, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield url._replace(path=f"/{name}").geturl()
+    with psycopg.connect(admin_dsn, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def stack_redis_url():
+    # A Redis database of its own, so the stack's broker queue and cache are not shared with the tests.
+    url = urlparse(BASE_REDIS_URL)._replace(path="/7").geturl()
+    redis.Redis.from_url(url).flushdb()
+    yield url
+    redis.Redis.from_url(url).flushdb()
+
+
+def start(command: list[str], env: dict[str, str], log_path) -> subprocess.Popen:
+    log = open(log_path, "w")  # noqa: SIM115 (closed with the process)
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+
+def test_web_worker_and_beat_serve_requests_and_run_tasks(stack_database, stack_redis_url, tmp_path):
+    port = free_port()
+    env = clean_env(
+        DJANGO_SETTINGS_MODULE="llr_academy.settings.production",
+        SECRET_KEY="stack-test-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
+        ALLOWED_HOSTS="127.0.0.1",
+        DATABASE_URL=stack_database,
+        REDIS_URL=stack_redis_url,
+        STATIC_ROOT=str(tmp_path / "static"),
+        MEDIA_ROOT=str(tmp_path / "media"),
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        WEB_CONCURRENCY="1",
+        LLR_HEARTBEAT_SECONDS="2",
+    )
+    for args in (compose_command("migrate")[2:], ["collectstatic", "--noinput"]):
+        result = manage(*args, env=env, timeout=300)
+        assert result.returncode == 0, result.stderr
+
+    processes = {"web": start(compose_command("web"), env, tmp_path / "web.log")}
+    processes["worker"] = start(compose_command("worker"), env, tmp_path / "worker.log")
+    try:
+        status, body = wait_for_http(f"http://127.0.0.1:{port}/healthz", timeout=60)
+        assert status == 200, body
+        assert b'"database": "ok", "cache": "ok"' in body
+
+        # A task sent through Redis is executed by the worker process.
+        client = Celery(broker=stack_redis_url, backend=stack_redis_url)
+        ran_at = client.send_task("llr_academy.tasks.record_worker_heartbeat").get(timeout=60)
+        assert abs(time.time() - ran_at) < 60
+        status, body = wait_for_http(f"http://127.0.0.1:{port}/healthz")
+        assert b'"worker_heartbeat_age_seconds": null' not in body
+
+        # Beat schedules the heartbeat by itself: clear it and watch it come back.
+        cache = redis.Redis.from_url(stack_redis_url)
+        for key in cache.scan_iter("*llr:worker-heartbeat"):
+            cache.delete(key)
+        processes["beat"] = start(compose_command("beat"), env, tmp_path / "beat.log")
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not list(cache.scan_iter("*llr:worker-heartbeat")):
+            time.sleep(0.5)
+        assert list(cache.scan_iter("*llr:worker-heartbeat")), (tmp_path / "beat.log").read_text()[-2000:]
+        assert all(p.poll() is None for p in processes.values()), "a service exited early"
+    finally:
+        for process in processes.values():
+            process.terminate()
+        for process in processes.values():
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()

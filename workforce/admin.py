@@ -1,0 +1,34 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+
+from .models import Band, Organisation, StaffGroup, User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    ordering = ("email",)
+    list_display = ("email", "first_name", "last_name", "organisation", "is_active", "is_staff")
+    list_filter = ("is_active", "is_staff", "groups", "organisation__sector")
+    search_fields = ("email", "first_name", "last_name")
+    autocomplete_fields = ("line_manager",)
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (
+            "Profile",
+            {"fields": ("first_name", "last_name", "organisation", "staff_group", "band", "line_manager")},
+        ),
+        ("Access", {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
+        ("Dates", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ("name", "short_name", "sector", "is_active")
+    list_filter = ("sector", "is_active")
+    search_fields = ("name", "short_name")
+
+
+admin.site.register(StaffGroup)
+admin.site.register(Band)

@@ -1,0 +1,78 @@
+from allauth.account.forms import SignupForm as AllauthSignupForm
+from django import forms
+from django.core.exceptions import ValidationError
+
+from . import services
+from .models import Band, Organisation, StaffGroup, User
+from .roles import Role
+
+
+class ProfileFieldsMixin(forms.Form):
+    first_name = forms.CharField(max_length=150, label="First name")
+    last_name = forms.CharField(max_length=150, label="Last name")
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.filter(is_active=True),
+        label="Organisation",
+        empty_label="Choose your organisation",
+        error_messages={"required": "Choose the organisation you work for"},
+    )
+    staff_group = forms.ModelChoiceField(
+        queryset=StaffGroup.objects.all(),
+        required=False,
+        label="Staff group (optional)",
+        empty_label="Not set",
+    )
+    band = forms.ModelChoiceField(
+        queryset=Band.objects.all(), required=False, label="Pay band (optional)", empty_label="Not set"
+    )
+
+
+class SignupForm(ProfileFieldsMixin, AllauthSignupForm):
+    field_order = ["first_name", "last_name", "email", "organisation", "staff_group", "band"]
+
+    def save(self, request):
+        user = super().save(request)
+        services.user_update_profile(
+            user=user,
+            first_name=self.cleaned_data["first_name"],
+            last_name=self.cleaned_data["last_name"],
+            organisation=self.cleaned_data["organisation"],
+            staff_group=self.cleaned_data["staff_group"],
+            band=self.cleaned_data["band"],
+        )
+        return user
+
+
+class ProfileForm(ProfileFieldsMixin):
+    line_manager_email = forms.EmailField(
+        required=False,
+        label="Your line manager's work email (optional)",
+        help_text="They approve your place on programmes that need approval.",
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_line_manager_email(self):
+        email = self.cleaned_data["line_manager_email"].strip().lower()
+        if not email:
+            return None
+        if email == self.user.email.lower():
+            raise ValidationError("Enter your line manager's email, not your own")
+        manager = User.objects.filter(email__iexact=email, is_active=True).first()
+        if manager is None:
+            raise ValidationError(
+                "No one with that email has an LLR Academy account yet. Ask them to sign up, then try again"
+            )
+        return manager
+
+
+class RolesForm(forms.Form):
+    roles = forms.MultipleChoiceField(
+        choices=Role.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Roles",
+        help_text="Everyone who signs in is staff. Tick the extra roles this person holds.",
+    )

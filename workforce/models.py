@@ -1,0 +1,150 @@
+from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.db import models
+from django.db.models.functions import Lower
+
+
+class Sector(models.TextChoices):
+    NHS = "nhs", "NHS"
+    ADULT_SOCIAL_CARE = "asc", "Adult social care"
+    LOCAL_AUTHORITY = "la", "Local authority"
+    VOLUNTARY = "vcse", "Voluntary and community sector"
+
+
+class Organisation(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(
+        max_length=40, unique=True, help_text="Used in tables and charts, e.g. UHL."
+    )
+    code = models.SlugField(max_length=40, unique=True)
+    sector = models.CharField(max_length=8, choices=Sector.choices)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class StaffGroup(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+    code = models.SlugField(max_length=40, unique=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Band(models.Model):
+    """A pay band: Agenda for Change bands for the NHS, plus groupings used in social care."""
+
+    name = models.CharField(max_length=60, unique=True)
+    code = models.SlugField(max_length=20, unique=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class MetricDefinition(models.Model):
+    """A workforce metric the board watches, e.g. 12-month turnover; observations are per month."""
+
+    class Unit(models.TextChoices):
+        PERCENT = "percent", "Percentage"
+        COUNT = "count", "Count of people"
+        WTE = "wte", "Whole-time equivalent"
+        GBP = "gbp", "Pounds sterling"
+        RATIO = "ratio", "Ratio"
+
+    class Direction(models.TextChoices):
+        UP = "up", "Higher is better"
+        DOWN = "down", "Lower is better"
+        NEITHER = "neither", "Neither"
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=120, unique=True)
+    unit = models.CharField(max_length=10, choices=Unit.choices)
+    improvement_direction = models.CharField(
+        max_length=8, choices=Direction.choices, default=Direction.NEITHER
+    )
+    target = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    formula = models.TextField(blank=True, help_text="How the figure is worked out, in words.")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class UserManager(DjangoUserManager):
+    """Email is the login; there is no username."""
+
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    username = None
+    email = models.EmailField("email address", unique=True)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="people"
+    )
+    staff_group = models.ForeignKey(
+        StaffGroup, on_delete=models.PROTECT, null=True, blank=True, related_name="people"
+    )
+    band = models.ForeignKey(Band, on_delete=models.PROTECT, null=True, blank=True, related_name="people")
+    line_manager = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="reports"
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "email"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="workforce_user_email_ci_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(line_manager=models.F("id")), name="workforce_user_not_own_manager"
+            ),
+        ]
+        permissions = [
+            ("manage_people", "Can see people and change their roles"),
+            ("view_workforce_dashboard", "Can view the workforce and culture dashboards"),
+            ("import_workforce_figures", "Can import workforce figures"),
+        ]
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    @property
+    def display_name(self):
+        return self.get_full_name() or self.email

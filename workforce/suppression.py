@@ -1,0 +1,33 @@
+"""Small-number suppression for any breakdown of people (screen, exports and PDFs alike).
+
+A count from 1 to 7 is shown as "*", 0 stays 0, and every other count is rounded to the nearest 5, so a
+suppressed cell cannot be worked back from the totals. A rate built from a suppressed count is not shown.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+SUPPRESSED = "*"
+SUPPRESSION_THRESHOLD = 7
+ROUNDING_BASE = 5
+
+
+def suppress_count(count: int | None) -> int | str | None:
+    if count is None:
+        return None
+    if count < 0:
+        raise ValueError(f"A count of people cannot be negative (got {count}).")
+    if count == 0:
+        return 0
+    if count <= SUPPRESSION_THRESHOLD:
+        return SUPPRESSED
+    # Round half up (e.g. 12.5 -> 15) rather than Python's round-half-to-even.
+    return int((Decimal(count) / ROUNDING_BASE).quantize(Decimal(1), rounding=ROUND_HALF_UP) * ROUNDING_BASE)
+
+
+def suppress_rate(numerator: int | None, denominator: int | None) -> float | str | None:
+    """numerator / denominator, unless either count would itself be suppressed (then "*")."""
+    if numerator is None or not denominator:
+        return None
+    if suppress_count(numerator) == SUPPRESSED or suppress_count(denominator) == SUPPRESSED:
+        return SUPPRESSED
+    return numerator / denominator
