@@ -13,7 +13,11 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
-    path("you/", include("workforce.urls")),
+    # Each app owns its URL prefixes (workforce: you/, people/, workforce/, culture/; programmes:
+    # programmes/, my-learning/, ...; pledges: pledges/, board/), so they mount at the root.
+    path("", include("workforce.urls")),
+    path("", include("programmes.urls")),
+    path("", include("pledges.urls")),
     path("django-admin/", admin.site.urls),
 ]
 

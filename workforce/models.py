@@ -68,9 +68,21 @@ class MetricDefinition(models.Model):
         DOWN = "down", "Lower is better"
         NEITHER = "neither", "Neither"
 
+    class Aggregation(models.TextChoices):
+        SUM = "sum", "Sum of the organisations' figures"
+        RATIO = "ratio", "Sum of numerators over sum of denominators"
+
     code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=120, unique=True)
     unit = models.CharField(max_length=10, choices=Unit.choices)
+    # System-level figures are recomputed from raw counts, never averaged from organisations' rates.
+    aggregation = models.CharField(max_length=8, choices=Aggregation.choices, default=Aggregation.SUM)
+    numerator_label = models.CharField(max_length=120, blank=True, help_text="For example: leavers (WTE).")
+    denominator_label = models.CharField(
+        max_length=120, blank=True, help_text="Ratio metrics only. For example: average staff in post (WTE)."
+    )
+    # Ratio metrics: value = numerator / denominator x scale (100 for a percentage).
+    scale = models.DecimalField(max_digits=8, decimal_places=2, default=1)
     improvement_direction = models.CharField(
         max_length=8, choices=Direction.choices, default=Direction.NEITHER
     )
@@ -83,6 +95,51 @@ class MetricDefinition(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Observation(models.Model):
+    """One month's raw figures for a metric at one organisation (and optionally one staff group).
+
+    Ratio metrics keep numerator and denominator so that system-level rates are computed from the
+    summed counts; sum metrics use the numerator alone.
+    """
+
+    metric = models.ForeignKey(MetricDefinition, on_delete=models.PROTECT, related_name="observations")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="observations")
+    staff_group = models.ForeignKey(
+        StaffGroup, on_delete=models.PROTECT, null=True, blank=True, related_name="observations"
+    )
+    month = models.DateField(help_text="The first day of the month the figures describe.")
+    numerator = models.DecimalField(max_digits=16, decimal_places=4)
+    denominator = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
+
+    class Meta:
+        ordering = ["metric", "organisation", "month"]
+        constraints = [
+            # Two partial constraints rather than nulls_distinct=False, which SQLite lacks.
+            models.UniqueConstraint(
+                fields=["metric", "organisation", "month"],
+                condition=models.Q(staff_group__isnull=True),
+                name="observation_unique_org_month",
+            ),
+            models.UniqueConstraint(
+                fields=["metric", "organisation", "staff_group", "month"],
+                condition=models.Q(staff_group__isnull=False),
+                name="observation_unique_org_group_month",
+            ),
+            models.CheckConstraint(condition=models.Q(month__day=1), name="observation_month_first_day"),
+            models.CheckConstraint(
+                condition=models.Q(denominator__isnull=True) | models.Q(denominator__gt=0),
+                name="observation_denominator_positive",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["metric", "month"], name="observation_metric_month"),
+            models.Index(fields=["metric", "organisation", "month"], name="observation_metric_org_month"),
+        ]
+
+    def __str__(self):
+        return f"{self.metric} at {self.organisation}, {self.month:%B %Y}"
 
 
 class UserManager(DjangoUserManager):

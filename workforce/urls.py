@@ -5,7 +5,7 @@ from . import views
 app_name = "workforce"
 
 urlpatterns = [
-    path("profile/", views.ProfileView.as_view(), name="profile"),
+    path("you/profile/", views.ProfileView.as_view(), name="profile"),
     path("people/", views.PeopleListView.as_view(), name="people"),
     path("people/<int:pk>/roles/", views.PersonRolesView.as_view(), name="person_roles"),
 ]
