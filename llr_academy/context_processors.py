@@ -14,6 +14,7 @@ class NavItem:
 NAVIGATION = (
     NavItem("Home", "home"),
     NavItem("People and roles", "workforce:people", "workforce.manage_people"),
+    NavItem("Board reports", "pledges:board_reports", "pledges.request_board_report"),
 )
 
 
@@ -50,6 +51,12 @@ HOME_CARDS = (
         "Find people and give them the programme lead, board member or admin role.",
         "workforce:people",
         "workforce.manage_people",
+    ),
+    HomeCard(
+        "Board reports",
+        "Request the board pack as a PDF, follow its progress and find earlier packs.",
+        "pledges:board_reports",
+        "pledges.request_board_report",
     ),
 )
 

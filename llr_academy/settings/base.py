@@ -119,7 +119,31 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(seconds=env.int("LLR_HEARTBEAT_SECONDS", default=60)),
     },
     "clear-expired-sessions": {"task": "llr_academy.tasks.clear_expired_sessions", "schedule": crontab(3, 3)},
+    # Board packs: fail or requeue runs whose worker died; create the scheduled packs that are due.
+    "board-report-sweep-stale": {
+        "task": "pledges.tasks.board_report_sweep_stale",
+        "schedule": timedelta(seconds=env.int("LLR_BOARD_REPORT_SWEEP_SECONDS", default=60)),
+    },
+    "board-report-schedules": {
+        "task": "pledges.tasks.board_report_run_schedules",
+        "schedule": crontab(minute=15, hour="6-18"),
+    },
 }
+# Redis redelivers a message whose worker died without acking it after this many seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=60 * 60),
+}
+
+# The portal's own address, for links in emails sent by background tasks (no request to build them from).
+LLR_PORTAL_URL = env("LLR_PORTAL_URL", default="http://127.0.0.1:8000")
+
+# --- Board report PDF -------------------------------------------------------------------------------------
+# A run whose heartbeat is older than this is treated as dead (its worker was killed) by the sweep.
+LLR_BOARD_REPORT_STALE_SECONDS = env.int("LLR_BOARD_REPORT_STALE_SECONDS", default=5 * 60)
+# A dead run is requeued until the request has had this many attempts, then marked failed.
+LLR_BOARD_REPORT_MAX_ATTEMPTS = env.int("LLR_BOARD_REPORT_MAX_ATTEMPTS", default=3)
+LLR_BOARD_REPORT_SOFT_TIME_LIMIT = env.int("LLR_BOARD_REPORT_SOFT_TIME_LIMIT", default=3 * 60)
+LLR_BOARD_REPORT_TIME_LIMIT = env.int("LLR_BOARD_REPORT_TIME_LIMIT", default=4 * 60)
 
 # --- Authentication (django-allauth) -------------------------------------------------------------------
 AUTH_USER_MODEL = "workforce.User"
@@ -195,8 +219,11 @@ STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# Files only a permission-checked view may serve (board packs): no URL of their own, outside MEDIA_ROOT.
+PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private-media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "workforce.storages.PrivateFileStorage"},
     "staticfiles": {
         "BACKEND": env("STATICFILES_BACKEND", default="whitenoise.storage.CompressedStaticFilesStorage")
     },

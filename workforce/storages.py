@@ -1,0 +1,24 @@
+"""Storage for files only a permission-checked view may serve (board packs, certificates).
+
+They live under PRIVATE_MEDIA_ROOT, outside MEDIA_ROOT, and have no URL: ``url()`` refuses, so no template
+can link to one by accident. The location is read from settings each time, so tests can point it at a
+temporary directory with ``settings.PRIVATE_MEDIA_ROOT = tmp_path``.
+"""
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+
+
+class PrivateFileStorage(FileSystemStorage):
+    @property
+    def base_location(self):
+        return str(settings.PRIVATE_MEDIA_ROOT)
+
+    @property
+    def location(self):
+        import os
+
+        return os.path.abspath(self.base_location)
+
+    def url(self, name):
+        raise ValueError("Private files have no public URL; a view that checks permission serves them.")
