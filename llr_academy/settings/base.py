@@ -283,6 +283,9 @@ LOGGING = {
         # Route Django's own loggers through the one stdout handler only (no duplicate console lines).
         "django": {"handlers": ["stdout"], "level": LOG_LEVEL, "propagate": False},
         "django.server": {"handlers": ["stdout"], "level": "WARNING", "propagate": False},
+        # WeasyPrint logs every layout step at INFO; the board pack turns those into progress itself.
+        "weasyprint": {"handlers": ["stdout"], "level": "WARNING", "propagate": False},
+        "weasyprint.progress": {"handlers": [], "level": "INFO", "propagate": False},
     },
 }
 

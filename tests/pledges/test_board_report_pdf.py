@@ -1,0 +1,140 @@
+"""The board pack PDF read back: accessible (tagged, language, alt text, header scopes), complete and with
+the same figures as the dashboard selectors."""
+
+import datetime as dt
+import re
+from html.parser import HTMLParser
+
+import pytest
+from django.template.defaultfilters import floatformat
+
+from pledges import selectors, services
+from pledges.models import BoardReport, BoardReportSection
+from tests.factories import UserFactory
+from workforce.roles import Role
+
+from .factories import METRICS, make_report, seed_metrics, seed_pledges
+from .pdfcheck import elements_of, pdf_text, reader_for, struct_elements
+
+pytestmark = pytest.mark.django_db
+END = dt.date(2027, 2, 1)
+
+
+@pytest.fixture
+def board_member():
+    return UserFactory(email="board.pdf@nhs.net", roles=[Role.BOARD_MEMBER])
+
+
+def generate(report) -> tuple[BoardReport, bytes]:
+    done = services.board_report_generate(report_id=report.pk)
+    assert done is not None and done.status == BoardReport.Status.DONE
+    with done.file.open("rb") as handle:
+        return done, handle.read()
+
+
+def test_full_pack_is_accessible_complete_and_matches_the_dashboard_figures(board_member):
+    seed_metrics(end=END, months=30)
+    seed_pledges()
+    report = make_report(
+        board_member,
+        period_start=dt.date(2024, 9, 1),
+        period_end=END,
+        agenda_item="7.2",
+        sponsor="Chief People Officer",
+        key_points="Turnover is falling\nVacancies are down",
+    )
+    report, data = generate(report)
+    reader = reader_for(data)
+    text = pdf_text(reader)
+
+    # Pages, and the page count stored on the row.
+    assert len(reader.pages) == report.page_count >= 20
+    assert report.file_size == len(data)
+
+    # Accessible PDF: structure tree, language, title, PDF/UA identification.
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root
+    assert root["/Lang"] == "en-GB"
+    assert reader.metadata.title.startswith("LLR People Plan: board report")
+    assert b"pdfuaid:part" in root["/Metadata"].get_object().get_data()
+
+    # Every figure has alternative text: one chart and two icons per metric.
+    figures = elements_of(reader, "/Figure")
+    assert len(figures) == 3 * len(METRICS)
+    assert all(str(f.get("/Alt", "")).strip() for f in figures)
+    alts = [str(f["/Alt"]) for f in figures]
+    assert any(a.startswith("Statistical process control chart of Turnover (12 months)") for a in alts)
+    assert any(a.startswith("Variation: special cause") for a in alts)
+
+    # Table header cells are tagged, and every data cell points at its headers (from th scope).
+    assert elements_of(reader, "/TH")
+    cells = elements_of(reader, "/TD")
+    assert cells and all(len(c["/A"]["/Headers"]) >= 1 for c in cells)
+
+    # Headings in reading order: front sheet title, contents, then the sections in order.
+    headings = [e for e in struct_elements(reader) if e["/S"] in ("/H1", "/H2")]
+    assert [h["/S"] for h in headings][:2] == ["/H1", "/H2"]
+    section_titles = [BoardReportSection(c).label for c in BoardReportSection.values[1:]]
+    positions = [text.index(title + "\n") if title + "\n" in text else -1 for title in section_titles]
+    assert -1 not in positions
+    assert text.index("Contents") < text.index("Pledge progress\n", text.index("Contents") + 20)
+
+    # Front sheet, running header, page numbers.
+    for expected in ("Agenda item", "7.2", "Chief People Officer", "Turnover is falling", "Recommendation"):
+        assert expected in text
+    assert "People and Culture Board · 12 March 2027" in reader.pages[5].extract_text()
+    assert f"Page 6 of {len(reader.pages)}" in reader.pages[5].extract_text()
+
+    # The same figures as the dashboard selectors: every metric's latest value, mean and sentence.
+    summaries = selectors.metric_summaries(start=report.period_start, end=report.period_end)
+    flat = re.sub(r"\s+", " ", text)
+    for summary in summaries:
+        assert floatformat(summary.latest.value, "1g") in flat, summary.metric.name
+        assert floatformat(summary.result.mean, "1g") in flat, summary.metric.name
+        assert re.sub(r"\s+", " ", summary.sentence) in flat, summary.sentence
+        for point in summary.points:  # the appendix lists every month's value
+            assert floatformat(point.value, "2g") in flat
+
+
+class _ThScopes(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.th = []
+        self.img = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "th":
+            self.th.append(dict(attrs).get("scope"))
+        if tag == "img":
+            self.img.append(dict(attrs).get("alt"))
+
+
+def test_every_header_cell_has_a_scope_and_every_image_an_alt(board_member):
+    seed_metrics(end=END, months=14, metrics=METRICS[:2])
+    seed_pledges(3)
+    html = services.board_report_html(make_report(board_member, period_start=dt.date(2026, 1, 1)))
+    parser = _ThScopes()
+    parser.feed(html)
+    assert parser.th and all(scope in {"row", "col"} for scope in parser.th)
+    assert parser.img and all(alt for alt in parser.img)
+    assert '<html lang="en-GB">' in html
+
+
+def test_sections_say_no_data_rather_than_invent_figures(board_member):
+    report, data = generate(make_report(board_member))
+    text = re.sub(r"\s+", " ", pdf_text(reader_for(data)))
+    assert "No pledges have been entered in the portal yet" in text
+    assert "No workforce metrics have been set up or imported yet" in text
+    assert "No culture and inclusion figures" in text
+    assert "reach of the programmes is not reported" in text
+    assert "There are no workforce figures in this period" in text
+    assert elements_of(reader_for(data), "/Figure") == []
+
+
+def test_only_the_chosen_sections_are_in_the_pack(board_member):
+    seed_pledges(2)
+    report, data = generate(make_report(board_member, sections=["pledge_progress"]))
+    text = pdf_text(reader_for(data))
+    assert "Pledge progress" in text and "Pledge 2 title" in text
+    assert "Workforce metrics" not in text and "Front sheet" not in text
+    assert "Contents" in text
