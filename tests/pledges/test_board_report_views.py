@@ -105,7 +105,9 @@ def test_download_of_a_pack_without_a_file_is_not_found(client, board_member):
     assert client.get(reverse("pledges:board_report_download", args=[report.pk])).status_code == 404
 
 
-def test_admins_see_every_pack_in_the_archive_with_who_when_options_and_size(client, board_member, academy_admin):
+def test_admins_see_every_pack_in_the_archive_with_who_when_options_and_size(
+    client, board_member, academy_admin
+):
     report = done_report(board_member, sections=["front_sheet", "pledge_progress"])
     report.file_size = 123456
     report.save()
@@ -182,7 +184,9 @@ def test_status_panel_stops_polling_when_done_and_offers_try_again_when_failed(c
     assert "The database was unavailable." in panel and "Try again" in panel and "hx-trigger" not in panel
 
 
-def test_try_again_requeues_the_same_row(client, board_member, monkeypatch, django_capture_on_commit_callbacks):
+def test_try_again_requeues_the_same_row(
+    client, board_member, monkeypatch, django_capture_on_commit_callbacks
+):
     from pledges import tasks
 
     queued = []
@@ -220,5 +224,7 @@ def test_admin_sets_the_schedule_and_recipients(client, academy_admin, board_mem
     assert [m.date for m in schedule.meetings.all()] == [dt.date(2027, 3, 12), dt.date(2027, 6, 11)]
     assert schedule.working_days_before == 10 and schedule.created_by == academy_admin
 
-    bad = client.post(url, {"meeting_dates": "next tuesday", "sections": ["front_sheet"], "purpose": "assurance"})
+    bad = client.post(
+        url, {"meeting_dates": "next tuesday", "sections": ["front_sheet"], "purpose": "assurance"}
+    )
     assert "is not a date" in bad.content.decode()
