@@ -1,0 +1,132 @@
+"""A board member requests the board pack, watches it being made by a real Celery worker (Redis, not eager
+mode) and downloads it; the PDF is read back and checked against the dashboards' selectors."""
+
+import datetime as dt
+import re
+
+import pytest
+import redis
+from django.apps import apps
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission
+from django.template.defaultfilters import floatformat
+
+from llr_academy.celery import app
+from pledges import selectors
+from pledges.models import BoardReport
+from tests.factories import DEFAULT_PASSWORD, UserFactory
+from tests.pledges.factories import METRICS, seed_metrics, seed_pledges
+from tests.pledges.pdfcheck import elements_of, pdf_text, reader_for
+from tests.pledges.worker import WorkerProcess, use_real_broker
+from workforce.roles import Role
+
+
+@pytest.fixture
+def celery_worker_process(live_server, settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
+    redis.Redis.from_url(settings.REDIS_URL).flushdb()
+    previous = use_real_broker()
+    worker = WorkerProcess(tmp_path / "worker.log").start()
+    yield worker
+    worker.stop()
+    app.conf.task_always_eager = previous
+    redis.Redis.from_url(settings.REDIS_URL).flushdb()
+
+
+def ensure_board_member_role():
+    """The role group with its permission, even when the migrations' rows were not restored.
+
+    Playwright's sync API runs an event loop in the test thread, so Django may hand the test a different
+    connection object from the one pytest-django serialized the migrated data on; after an earlier
+    transactional test has flushed the database, serialized rollback then restores nothing.
+    """
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
+    group, _ = Group.objects.get_or_create(name=Role.BOARD_MEMBER)
+    group.permissions.add(
+        Permission.objects.get(content_type__app_label="pledges", codename="request_board_report")
+    )
+
+
+def last_full_month(today: dt.date) -> dt.date:
+    return (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+
+
+def test_board_member_requests_watches_and_downloads_the_pack(journey, celery_worker_process):
+    end = last_full_month(dt.date.today())
+    seed_metrics(end=end, months=30)
+    seed_pledges()
+    ensure_board_member_role()
+    UserFactory(email="bea.board@nhs.net", first_name="Bea", roles=[Role.BOARD_MEMBER])
+    page = journey.page
+
+    journey.goto("/accounts/login/")
+    page.get_by_label("Email").fill("bea.board@nhs.net")
+    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("heading", name="Welcome, Bea").wait_for()
+    journey.check_accessibility()
+
+    page.get_by_role("link", name="Board reports").first.click()
+    page.get_by_role("heading", name="Board reports", exact=True).wait_for()
+    journey.check_accessibility()
+    page.get_by_role("link", name="Request a board pack").click()
+    page.get_by_role("heading", name="Request a board pack").wait_for()
+    journey.check_accessibility()
+
+    page.get_by_label("Date of the board meeting").fill("2027-03-12")
+    start = (end - dt.timedelta(days=29 * 30)).replace(day=1)
+    page.get_by_label("First month covered").fill(f"{start:%Y-%m}")
+    page.get_by_label("Last month covered").fill(f"{end:%Y-%m}")
+    page.get_by_label("Executive sponsor").fill("Chief People Officer")
+    page.get_by_label("Summary of key points").fill("Turnover is falling\nVacancies are down")
+    page.get_by_role("button", name="Request the pack").click()
+
+    # The progress page, updated by htmx polling while the worker renders.
+    page.get_by_role("heading", name=re.compile("Board pack for 12 March 2027")).wait_for()
+    journey.check_accessibility()
+    report = BoardReport.objects.get()
+    seen = set()
+    deadline = dt.datetime.now() + dt.timedelta(seconds=120)
+    while dt.datetime.now() < deadline:
+        text = page.locator("#report-status").inner_text()
+        seen.add(text.split("\n")[0])
+        if "Ready" in text or "could not be made" in text:
+            break
+        page.wait_for_timeout(200)
+    assert "Ready" in page.locator("#report-status").inner_text(), celery_worker_process.log()[-3000:]
+    assert seen & {"Waiting to start", "Being generated"}, seen  # progress was shown before it was ready
+    journey.check_accessibility()
+
+    link = page.get_by_role("link", name=re.compile("Download the board pack"))
+    response = page.request.get(journey.base_url + link.get_attribute("href"))
+    assert response.status == 200 and response.headers["content-type"] == "application/pdf"
+    data = response.body()
+
+    reader = reader_for(data)
+    report.refresh_from_db()
+    assert report.status == "done" and report.requested_by.email == "bea.board@nhs.net"
+    assert len(reader.pages) == report.page_count >= 20
+    assert f"{report.page_count} pages" in page.locator("#report-status").inner_text()
+    text = pdf_text(reader)
+    for heading in (
+        "Contents",
+        "Pledge progress",
+        "Workforce metrics",
+        "Culture and inclusion",
+        "Programme reach",
+        "Data appendix",
+        "Chief People Officer",
+        "Turnover is falling",
+    ):
+        assert heading in text, heading
+    assert reader.trailer["/Root"]["/Lang"] == "en-GB"
+    figures = elements_of(reader, "/Figure")
+    assert len(figures) == 3 * len(METRICS) and all(str(f.get("/Alt", "")) for f in figures)
+
+    # Figures equal to the dashboard's selectors: each metric's sentence, latest value and every month.
+    flat = re.sub(r"\s+", " ", text)
+    for summary in selectors.metric_summaries(start=report.period_start, end=report.period_end):
+        assert re.sub(r"\s+", " ", summary.sentence) in flat
+        assert floatformat(summary.latest.value, "1g") in flat
+        assert all(floatformat(p.value, "2g") in flat for p in summary.points)
