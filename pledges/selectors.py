@@ -106,31 +106,45 @@ class MetricSummary:
         return f"{value:,.1f}{self.unit_suffix}"
 
 
+def _series_rows(*, start: dt.date, end: dt.date, metric_ids: list[int]):
+    return (
+        Observation.objects.filter(
+            metric_id__in=metric_ids, staff_group__isnull=True, month__gte=start, month__lte=end
+        )
+        .values("metric_id", "month")
+        .annotate(num=Sum("numerator"), den=Sum("denominator"), n=Count("id"))
+        .order_by("metric_id", "month")
+    )
+
+
+def _point(metric: MetricDefinition, row: dict) -> MetricPoint | None:
+    if metric.aggregation == MetricDefinition.Aggregation.RATIO:
+        if not row["den"]:
+            return None
+        value = row["num"] / row["den"] * Decimal(metric.scale)
+    else:
+        value = row["num"]
+    return MetricPoint(month=row["month"], value=round(float(value), 4))
+
+
 def metric_system_series(*, metric: MetricDefinition, start: dt.date, end: dt.date) -> list[MetricPoint]:
     """Monthly system-level values of one metric from ``start`` to ``end`` (first days of months)."""
-    rows = (
-        Observation.objects.filter(metric=metric, staff_group__isnull=True, month__gte=start, month__lte=end)
-        .values("month")
-        .annotate(num=Sum("numerator"), den=Sum("denominator"), n=Count("id"))
-        .order_by("month")
-    )
-    points = []
-    for row in rows:
-        if metric.aggregation == MetricDefinition.Aggregation.RATIO:
-            if not row["den"]:
-                continue
-            value = row["num"] / row["den"] * Decimal(metric.scale)
-        else:
-            value = row["num"]
-        points.append(MetricPoint(month=row["month"], value=round(float(value), 4)))
-    return points
+    points = (_point(metric, row) for row in _series_rows(start=start, end=end, metric_ids=[metric.pk]))
+    return [p for p in points if p is not None]
 
 
 def metric_summaries(*, start: dt.date, end: dt.date) -> list[MetricSummary]:
-    """Every metric with its system series, SPC result and one generated sentence."""
+    """Every metric with its system series, SPC result and one generated sentence (two queries)."""
+    metrics = list(MetricDefinition.objects.order_by("order", "name"))
+    by_id: dict[int, list[MetricPoint]] = {m.pk: [] for m in metrics}
+    lookup = {m.pk: m for m in metrics}
+    for row in _series_rows(start=start, end=end, metric_ids=list(by_id)):
+        point = _point(lookup[row["metric_id"]], row)
+        if point is not None:
+            by_id[row["metric_id"]].append(point)
     summaries = []
-    for metric in MetricDefinition.objects.order_by("order", "name"):
-        points = metric_system_series(metric=metric, start=start, end=end)
+    for metric in metrics:
+        points = by_id[metric.pk]
         target = float(metric.target) if metric.target is not None else None
         result = spc.analyse([p.value for p in points], direction=metric.improvement_direction, target=target)
         unit = UNIT_SUFFIX.get(metric.unit, "").strip()

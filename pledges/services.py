@@ -13,7 +13,6 @@ Generation is idempotent and safe to run more than once, concurrently or after a
 from __future__ import annotations
 
 import datetime as dt
-import io
 import logging
 import time
 import uuid
@@ -27,7 +26,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from workforce.pdf import render_pdf
+from workforce.pdf import RenderedPdf, render_pdf_document
 
 from . import report_sections
 from .models import BoardMeeting, BoardReport, BoardReportSchedule, BoardReportSection
@@ -228,13 +227,13 @@ class _LayoutProgress(logging.Handler):
         self.callback(record.getMessage())
 
 
-def board_report_render(report: BoardReport, html: str, *, on_step=None) -> bytes:
+def board_report_render(report: BoardReport, html: str, *, on_step=None) -> RenderedPdf:
     handler = _LayoutProgress(on_step) if on_step else None
     progress_logger = logging.getLogger("weasyprint.progress")
     if handler:
         progress_logger.addHandler(handler)
     try:
-        return render_pdf(html)
+        return render_pdf_document(html)
     finally:
         if handler:
             progress_logger.removeHandler(handler)
@@ -278,8 +277,6 @@ def board_report_generate(*, report_id: int) -> BoardReport | None:
     Temporary problems (database or broker connection) propagate after the row is released, so the task
     can retry; anything else marks the request failed with a reason a person can act on.
     """
-    from pypdf import PdfReader
-
     token = board_report_claim(report_id=report_id)
     if token is None:
         return None
@@ -302,11 +299,14 @@ def board_report_generate(*, report_id: int) -> BoardReport | None:
 
     html = board_report_html(report, on_progress=section_progress)
     board_report_progress(report_id=report_id, token=token, progress=65, message="Laying out the pages")
-    pdf = board_report_render(report, html, on_step=layout_progress)
-    page_count = len(PdfReader(io.BytesIO(pdf)).pages)
+    rendered = board_report_render(report, html, on_step=layout_progress)
     board_report_progress(report_id=report_id, token=token, progress=95, message="Saving the file")
     return board_report_complete(
-        report_id=report_id, token=token, pdf=pdf, page_count=page_count, seconds=time.monotonic() - started
+        report_id=report_id,
+        token=token,
+        pdf=rendered.data,
+        page_count=rendered.page_count,
+        seconds=time.monotonic() - started,
     )
 
 

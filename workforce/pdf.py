@@ -20,6 +20,7 @@ import logging
 import mimetypes
 import posixpath
 import re
+from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit, uses_netloc, uses_relative
 from urllib.request import DataHandler, Request
 
@@ -130,6 +131,37 @@ def safe_url_fetcher():
     return _fetcher_class()()
 
 
+@dataclass(frozen=True)
+class RenderedPdf:
+    data: bytes
+    page_count: int
+
+
+def render_pdf_document(
+    html: str,
+    *,
+    base_url: str = STATIC_ORIGIN,
+    title: str | None = None,
+    lang: str | None = None,
+    stylesheets: list | None = None,
+) -> RenderedPdf:
+    """Like :func:`render_pdf`, also giving the number of pages (without parsing the PDF again)."""
+    weasyprint = _weasyprint()
+    document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=safe_url_fetcher())
+    rendered = document.render(stylesheets=stylesheets, pdf_variant="pdf/ua-1", pdf_tags=True)
+    metadata = rendered.metadata
+    if title:
+        metadata.title = title
+    if lang:
+        metadata.lang = lang
+    if not metadata.title:
+        raise ValueError("A PDF/UA document needs a title: give the template a <title> or pass title=.")
+    if not metadata.lang:
+        raise ValueError('A PDF/UA document needs a language: give the template <html lang="..."> or lang=.')
+    data = rendered.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
+    return RenderedPdf(data=data, page_count=len(rendered.pages))
+
+
 def render_pdf(
     html: str,
     *,
@@ -144,16 +176,4 @@ def render_pdf(
     its language and title; ``title`` / ``lang`` are a check: a PDF/UA document must have both, so a
     missing one raises ``ValueError`` rather than producing an inaccessible file.
     """
-    weasyprint = _weasyprint()
-    document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=safe_url_fetcher())
-    rendered = document.render(stylesheets=stylesheets, pdf_variant="pdf/ua-1", pdf_tags=True)
-    metadata = rendered.metadata
-    if title:
-        metadata.title = title
-    if lang:
-        metadata.lang = lang
-    if not metadata.title:
-        raise ValueError("A PDF/UA document needs a title: give the template a <title> or pass title=.")
-    if not metadata.lang:
-        raise ValueError('A PDF/UA document needs a language: give the template <html lang="..."> or lang=.')
-    return rendered.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
+    return render_pdf_document(html, base_url=base_url, title=title, lang=lang, stylesheets=stylesheets).data

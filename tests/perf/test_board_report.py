@@ -1,0 +1,93 @@
+"""Board pack: query counts (asserted, every run) and generation time against WeasyPrint's own (bench)."""
+
+import datetime as dt
+import statistics
+import time
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from pledges import services
+from pledges.models import BoardReport, Pledge
+from tests.pledges.factories import make_report, seed_metrics, seed_pledges
+from workforce.models import MetricDefinition, User
+from workforce.pdf import render_pdf
+from workforce.roles import Role
+
+from ..factories import UserFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.perf.urls")]
+
+
+def test_archive_and_status_queries_do_not_grow_with_the_number_of_packs(
+    client, django_assert_max_num_queries, settings, tmp_path
+):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    user = UserFactory(roles=[Role.ACADEMY_ADMIN])
+    reports = [make_report(user, status="done", file_size=1000 + n) for n in range(30)]
+    client.force_login(user)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("pledges:board_reports")).status_code == 200
+    with django_assert_max_num_queries(6):
+        assert client.get(reverse("pledges:board_report_status", args=[reports[0].pk])).status_code == 200
+
+
+def test_building_the_pack_takes_a_fixed_number_of_queries(django_assert_max_num_queries, settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    seed_metrics(end=dt.date(2027, 2, 1), months=30)
+    seed_pledges()
+    report = make_report(UserFactory(roles=[Role.BOARD_MEMBER]), period_start=dt.date(2024, 9, 1))
+    with django_assert_max_num_queries(8):  # metrics, observations, pledges, programmes
+        services.board_report_html(report)
+
+
+def full_demo_data() -> str:
+    """The demo data; where an app's demo has no workforce figures or pledges yet, synthetic ones."""
+    call_command("seed_demo", force=True, verbosity=0)
+    source = "demo"
+    if not MetricDefinition.objects.exists():
+        seed_metrics(end=(dt.date.today().replace(day=1) - dt.timedelta(days=1)).replace(day=1), months=30)
+        source = "demo + synthetic test metrics (workforce demo figures not landed yet)"
+    if not Pledge.objects.exists():
+        seed_pledges()
+        source += " + synthetic pledges"
+    return source
+
+
+@pytest.mark.bench
+def test_board_pack_generation_time_and_overhead(record_result, settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    source = full_demo_data()
+    user = User.objects.get(email="board@example.org")
+    end = (dt.date.today().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    start = (end - dt.timedelta(days=29 * 30)).replace(day=1)
+
+    totals, weasyprint_only, pages = [], [], []
+    for _ in range(3):
+        report = make_report(user, meeting_date=dt.date.today(), period_start=start, period_end=end)
+        began = time.perf_counter()
+        done = services.board_report_generate(report_id=report.pk)
+        totals.append(time.perf_counter() - began)
+        assert done is not None and done.status == BoardReport.Status.DONE
+        pages.append(done.page_count)
+
+        # WeasyPrint alone on the same final HTML, measured in the same run.
+        html = services.board_report_html(done)
+        began = time.perf_counter()
+        render_pdf(html)
+        weasyprint_only.append(time.perf_counter() - began)
+
+    total, weasy = statistics.median(totals), statistics.median(weasyprint_only)
+    assert min(pages) >= 20
+    record_result(
+        "board_pack_generation",
+        data=source,
+        pages=pages[0],
+        metrics=MetricDefinition.objects.count(),
+        total_median_s=round(total, 3),
+        weasyprint_median_s=round(weasy, 3),
+        overhead_ratio=round(total / weasy, 3),
+        overhead_percent=round((total / weasy - 1) * 100, 1),
+        runs=3,
+    )
