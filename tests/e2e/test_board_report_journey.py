@@ -59,6 +59,8 @@ def test_board_member_requests_watches_and_downloads_the_pack(journey, celery_wo
     ensure_board_member_role()
     UserFactory(email="bea.board@nhs.net", first_name="Bea", roles=[Role.BOARD_MEMBER])
     page = journey.page
+    console_errors = []
+    page.on("console", lambda message: message.type == "error" and console_errors.append(message.text))
 
     journey.goto("/accounts/login/")
     page.get_by_label("Email").fill("bea.board@nhs.net")
@@ -86,6 +88,7 @@ def test_board_member_requests_watches_and_downloads_the_pack(journey, celery_wo
     page.get_by_role("heading", name=re.compile("Board pack for 12 March 2027")).wait_for()
     journey.check_accessibility()
     report = BoardReport.objects.get()
+    progress_url = page.url
     seen = set()
     deadline = dt.datetime.now() + dt.timedelta(seconds=120)
     while dt.datetime.now() < deadline:
@@ -96,6 +99,8 @@ def test_board_member_requests_watches_and_downloads_the_pack(journey, celery_wo
         page.wait_for_timeout(200)
     assert "Ready" in page.locator("#report-status").inner_text(), celery_worker_process.log()[-3000:]
     assert seen & {"Waiting to start", "Being generated"}, seen  # progress was shown before it was ready
+    assert page.url == progress_url  # htmx polling updated the panel in place, no reload
+    assert console_errors == []  # htmx runs under the strict CSP without a violation
     journey.check_accessibility()
 
     link = page.get_by_role("link", name=re.compile("Download the board pack"))
