@@ -14,6 +14,8 @@ class NavItem:
 NAVIGATION = (
     NavItem("Home", "home"),
     NavItem("People and roles", "workforce:people", "workforce.manage_people"),
+    NavItem("Culture and inclusion", "workforce:culture", "workforce.view_workforce_dashboard"),
+    NavItem("Import figures", "workforce:import", "workforce.import_workforce_figures"),
 )
 
 
@@ -50,6 +52,18 @@ HOME_CARDS = (
         "Find people and give them the programme lead, board member or admin role.",
         "workforce:people",
         "workforce.manage_people",
+    ),
+    HomeCard(
+        "Culture and inclusion",
+        "WRES, WDES and NHS Staff Survey themes by organisation and year, with gaps flagged.",
+        "workforce:culture",
+        "workforce.view_workforce_dashboard",
+    ),
+    HomeCard(
+        "Import workforce figures",
+        "Upload monthly figures from a CSV or Excel file, check them and import them.",
+        "workforce:import",
+        "workforce.import_workforce_figures",
     ),
 )
 

@@ -14,7 +14,7 @@ import re
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import IO
 
@@ -482,3 +482,24 @@ def read_rows(
     if progress:
         progress(data_rows)
     return result
+
+
+def template_rows() -> list[list]:
+    """Two example rows for the template: a total and a rate, using codes that exist where possible."""
+    org = Organisation.objects.filter(is_active=True).order_by("name").first()
+    total = MetricDefinition.objects.filter(aggregation=MetricDefinition.Aggregation.SUM).first()
+    rate = MetricDefinition.objects.filter(aggregation=MetricDefinition.Aggregation.RATIO).first()
+    group = StaffGroup.objects.order_by("order", "name").first()
+    month = (timezone.localdate().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    org_code = org.code if org else "uhl"
+    return [
+        [org_code, total.code if total else "headcount", month, "", "1234", ""],
+        [
+            org_code,
+            rate.code if rate else "sickness-absence",
+            month,
+            group.code if group else "",
+            "52.5",
+            "1050",
+        ],
+    ]

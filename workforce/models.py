@@ -273,6 +273,11 @@ class WorkforceImport(models.Model):
     def __str__(self):
         return f"{self.file_name} ({self.get_status_display()})"
 
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("workforce:import_detail", kwargs={"pk": self.pk})
+
     @property
     def in_progress(self) -> bool:
         return self.status in (self.Status.VALIDATING, self.Status.IMPORTING)

@@ -390,9 +390,9 @@ def _apply(workforce_import_id: int) -> WorkforceImport:
         "workforce import applied",
         extra={
             "import_id": workforce_import.pk,
-            "created": len(new),
-            "replaced": len(replaced),
-            "unchanged": len(unchanged),
+            "new_rows": len(new),
+            "replaced_rows": len(replaced),
+            "unchanged_rows": len(unchanged),
         },
     )
     return workforce_import
