@@ -349,6 +349,8 @@ def read_rows(
     index = {name: names.index(name) for name in COLUMN_NAMES if name in names}
 
     seen: dict[tuple, int] = {}
+    month_cache: dict[str, tuple] = {}
+    width = len(names)
     limit = max_rows()
     data_rows = 0
     for row_number, raw in enumerate(rows, start=2):
@@ -361,15 +363,15 @@ def read_rows(
             )
         if progress and data_rows % progress_every == 0:
             progress(data_rows)
-        extra = [v for v in raw[len(names) :] if not is_blank(v)]
-        if extra:
-            result.add_error(row_number, "(no column)", "This row has values beyond the last column")
+        if len(raw) > width:
+            if any(not is_blank(v) for v in raw[width:]):
+                result.add_error(row_number, "(no column)", "This row has values beyond the last column")
+        elif len(raw) < width:
+            raw = list(raw) + [None] * (width - len(raw))
 
         def cell(name, raw=raw):
             position = index.get(name)
-            if position is None or position >= len(raw):
-                return None
-            return raw[position]
+            return None if position is None else raw[position]
 
         errors_before = result.error_count
         org_value, metric_value = cell("organisation_code"), cell("metric_code")
@@ -396,7 +398,13 @@ def read_rows(
             else:
                 metric = found
 
-        month, problem = parse_month(cell("month"), today=today)
+        raw_month = cell("month")
+        cached = month_cache.get(raw_month) if isinstance(raw_month, str) else None
+        if cached is None:
+            cached = parse_month(raw_month, today=today)
+            if isinstance(raw_month, str):
+                month_cache[raw_month] = cached
+        month, problem = cached
         if problem:
             result.add_error(row_number, "month", problem)
 

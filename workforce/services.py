@@ -3,7 +3,7 @@ import logging
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F, Sum, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -330,6 +330,52 @@ def workforce_import_apply(*, workforce_import_id: int) -> WorkforceImport:
         return WorkforceImport.objects.get(pk=workforce_import_id)
 
 
+IMPORTED_FIELDS = ("metric_id", "organisation_id", "staff_group_id", "month", "numerator", "denominator")
+
+
+def _insert_observations(rows: list[importing.ParsedRow]) -> None:
+    """Insert one batch: PostgreSQL's COPY where we have it (ten times faster), bulk_create elsewhere.
+
+    Columns we do not import (e.g. flags other features add) get their model defaults either way.
+    """
+    if connection.vendor != "postgresql":
+        Observation.objects.bulk_create(
+            [Observation(**{name: getattr(r, name) for name in IMPORTED_FIELDS}) for r in rows]
+        )
+        return
+    fields = [f for f in Observation._meta.concrete_fields if not f.primary_key]
+    defaults = {f.attname: f.get_db_prep_save(f.get_default(), connection) for f in fields}
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    table = connection.ops.quote_name(Observation._meta.db_table)
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(
+                [
+                    getattr(row, f.attname) if f.attname in IMPORTED_FIELDS else defaults[f.attname]
+                    for f in fields
+                ]
+            )
+
+
+def _delete_observations(pks: list[int]) -> None:
+    """Delete the rows a file replaces (they are inserted again with the new figures, which PostgreSQL does
+    about twice as fast as updating them in place): COPY the keys to a temporary table, one DELETE."""
+    if connection.vendor != "postgresql":
+        for start in range(0, len(pks), IMPORT_BATCH_SIZE):
+            Observation.objects.filter(pk__in=pks[start : start + IMPORT_BATCH_SIZE]).delete()
+        return
+    table = connection.ops.quote_name(Observation._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE workforce_import_replace (id bigint PRIMARY KEY) ON COMMIT DROP"
+        )
+        with cursor.cursor.copy("COPY workforce_import_replace (id) FROM STDIN") as copy:
+            for pk in pks:
+                copy.write_row((pk,))
+        cursor.execute("ANALYZE workforce_import_replace")
+        cursor.execute(f"DELETE FROM {table} AS o USING workforce_import_replace AS r WHERE o.id = r.id")  # noqa: S608
+
+
 class _FileNoLongerValid(Exception):
     def __init__(self, result: importing.ReadResult):
         super().__init__("the file no longer passes the checks")
@@ -353,26 +399,13 @@ def _apply(workforce_import_id: int) -> WorkforceImport:
     list(MetricDefinition.objects.select_for_update().filter(pk__in=metric_ids).values_list("pk", flat=True))
     preview, new, replaced, unchanged = _plan(result.rows)
 
-    replaced_pks = [pk for pk, _ in replaced]
-    for start in range(0, len(replaced_pks), IMPORT_BATCH_SIZE):
-        Observation.objects.filter(pk__in=replaced_pks[start : start + IMPORT_BATCH_SIZE]).delete()
-    to_write = new + [row for _, row in replaced]
     done = len(unchanged)
+    if replaced:
+        _delete_observations([pk for pk, _ in replaced])
+    to_write = new + [row for _, row in replaced]
     for start in range(0, len(to_write), IMPORT_BATCH_SIZE):
         batch = to_write[start : start + IMPORT_BATCH_SIZE]
-        Observation.objects.bulk_create(
-            [
-                Observation(
-                    metric_id=r.metric_id,
-                    organisation_id=r.organisation_id,
-                    staff_group_id=r.staff_group_id,
-                    month=r.month,
-                    numerator=r.numerator,
-                    denominator=r.denominator,
-                )
-                for r in batch
-            ]
-        )
+        _insert_observations(batch)
         done += len(batch)
         cache.set(progress_key, done, timeout=60 * 60)
 

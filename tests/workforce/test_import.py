@@ -353,20 +353,21 @@ def test_a_failure_part_way_imports_nothing(world, django_capture_on_commit_call
     workforce_import = upload(world, csv_file(body), django_capture_on_commit_callbacks)
     monkeypatch.setattr(services, "IMPORT_BATCH_SIZE", 5)
     calls = {"n": 0}
-    real_bulk_create = Observation.objects.bulk_create
+    real_insert = services._insert_observations
 
-    def failing_bulk_create(objs, *args, **kwargs):
+    def failing_insert(rows):
         calls["n"] += 1
         if calls["n"] == 2:
             from django.db import IntegrityError
 
             raise IntegrityError("simulated failure on the second batch")
-        return real_bulk_create(objs, *args, **kwargs)
+        return real_insert(rows)
 
-    monkeypatch.setattr(Observation.objects, "bulk_create", failing_bulk_create)
+    monkeypatch.setattr(services, "_insert_observations", failing_insert)
     workforce_import = confirm(world, workforce_import, django_capture_on_commit_callbacks)
     assert workforce_import.status == WorkforceImport.Status.FAILED
     assert "Nothing was imported" in workforce_import.errors[0]["message"]
+    assert calls["n"] == 2  # the first batch was written, then rolled back
     assert sorted(Observation.objects.values_list("pk", "numerator")) == before
 
 
