@@ -154,6 +154,7 @@ class OrganisationFigure:
     display_numerator: float | int | str | None
     display_denominator: float | int | str | None
     display_change: float | str | None
+    includes_synthetic: bool = False
 
 
 UNIT_SUFFIX = {"percent": "%", "count": "people", "wte": "WTE", "gbp": "", "ratio": ""}
@@ -261,6 +262,11 @@ def _summary(series: MetricSeries) -> MetricSummary:
         assurance=series.spc.assurance_icon,
         includes_synthetic=series.includes_synthetic,
     )
+
+
+def metric_summary_for(series: MetricSeries) -> MetricSummary:
+    """The summary (latest value, change, icons) of a series already fetched with metric_series()."""
+    return _summary(series)
 
 
 def _accumulate(rows, key) -> dict:
@@ -450,6 +456,7 @@ def metric_breakdown(
                 display_numerator=shown_num,
                 display_denominator=shown_den,
                 display_change=shown_change,
+                includes_synthetic=series.includes_synthetic,
             )
         )
     figures.sort(key=lambda f: (f.organisation.sector, f.organisation.name))

@@ -1,16 +1,19 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.views.generic import FormView
+from django.views import View
+from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
+from django_tables2 import RequestConfig, SingleTableMixin
 
-from . import selectors, services
-from .filters import PeopleFilter
+from . import charts, exports, selectors, services
+from .filters import PeopleFilter, WorkforceFigureFilter
 from .forms import ProfileForm, RolesForm
-from .tables import PeopleTable
+from .models import Observation
+from .tables import OrganisationBreakdownTable, PeopleTable, breakdown_export_header, breakdown_rows
 
 
 class BreadcrumbMixin:
@@ -102,3 +105,87 @@ class PersonRolesView(PermissionRequiredMixin, BreadcrumbMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, f"Roles updated for {self.person.display_name}.")
         return redirect(reverse("workforce:people"))
+
+
+# --- Workforce dashboard and metric pages (board members and academy admins) ------------------------------
+
+
+class WorkforceScopeMixin(PermissionRequiredMixin, BreadcrumbMixin):
+    """Who: board members and academy admins (workforce.view_workforce_dashboard); staff get 403."""
+
+    permission_required = "workforce.view_workforce_dashboard"
+
+    def get_filterset(self):
+        if not hasattr(self, "_filterset"):
+            self._filterset = WorkforceFigureFilter(
+                self.request.GET or None, queryset=Observation.objects.none()
+            )
+        return self._filterset
+
+    def get_scope(self) -> dict:
+        return self.get_filterset().scope()
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.copy()
+        query.pop("sort", None)
+        return super().get_context_data(filter=self.get_filterset(), scope_query=query.urlencode(), **kwargs)
+
+
+class WorkforceDashboardView(WorkforceScopeMixin, TemplateView):
+    template_name = "workforce/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        dashboard = selectors.workforce_dashboard(**self.get_scope())
+        concerns = [row for row in dashboard.rows if row.system.is_concern]
+        return super().get_context_data(dashboard=dashboard, concerns=concerns, **kwargs)
+
+
+class MetricDetailView(WorkforceScopeMixin, TemplateView):
+    template_name = "workforce/metric_detail.html"
+    breadcrumbs = (("Home", "home"), ("Workforce dashboard", "workforce:dashboard"))
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.user.has_perm(self.permission_required):
+            self.metric = get_object_or_404(selectors.metric_definitions(), code=kwargs["code"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        scope = self.get_scope()
+        series = selectors.metric_series(metric=self.metric, **scope)
+        summary = selectors.metric_summary_for(series)
+        chart = charts.series_chart(series) if series.points else None
+        figures = selectors.metric_breakdown(metric=self.metric, **scope)
+        table = OrganisationBreakdownTable(breakdown_rows(self.metric, figures))
+        RequestConfig(self.request, paginate=False).configure(table)
+        return super().get_context_data(
+            metric=self.metric,
+            series=series,
+            summary=summary,
+            chart=chart,
+            table=table,
+            includes_synthetic=series.includes_synthetic or any(f.includes_synthetic for f in figures),
+            suppression_applies=self.metric.counts_people,
+            **kwargs,
+        )
+
+
+class MetricBreakdownExportView(WorkforceScopeMixin, View):
+    """The breakdown table as CSV or XLSX: suppressed like the page, formula-safe cells."""
+
+    formats = {
+        "csv": ("text/csv; charset=utf-8", exports.csv_bytes),
+        "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", exports.xlsx_bytes),
+    }
+
+    def get(self, request, code, fmt):
+        if fmt not in self.formats:
+            raise Http404("Unknown export format")
+        metric = get_object_or_404(selectors.metric_definitions(), code=code)
+        figures = selectors.metric_breakdown(metric=metric, **self.get_scope())
+        rows = [row["export"] for row in breakdown_rows(metric, figures)]
+        content_type, render = self.formats[fmt]
+        header = breakdown_export_header(metric)
+        body = render(header, rows, sheet_title=metric.name) if fmt == "xlsx" else render(header, rows)
+        response = HttpResponse(body, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{metric.code}-by-organisation.{fmt}"'
+        return response
