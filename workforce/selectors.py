@@ -129,7 +129,12 @@ class MetricSummary:
 
     @property
     def is_concern(self) -> bool:
-        return self.variation == spc.CONCERN or self.assurance == spc.ASSURANCE_FAIL
+        """Special cause concern at the latest point: the board should look at this metric."""
+        return self.variation == spc.CONCERN
+
+    @property
+    def misses_target(self) -> bool:
+        return self.assurance == spc.ASSURANCE_FAIL
 
 
 @dataclass(frozen=True)

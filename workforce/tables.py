@@ -29,6 +29,7 @@ class OrganisationBreakdownTable(tables.Table):
     """A metric per organisation (rows are dicts from views.breakdown_rows); small numbers suppressed."""
 
     organisation = tables.Column(verbose_name="Organisation", order_by="organisation")
+
     sector = tables.Column(verbose_name="Sector")
     month = tables.Column(verbose_name="Month", order_by="month_sort")
     value = tables.Column(verbose_name="Latest", order_by="value_sort", attrs={"td": {"class": "app-num"}})
@@ -59,7 +60,8 @@ def breakdown_rows(metric, figures) -> list[dict]:
         assurance = assurance_icon(f.assurance)
         rows.append(
             {
-                "organisation": f.organisation.name,
+                "organisation": f.organisation.short_name,
+                "organisation_name": f.organisation.name,
                 "sector": f.organisation.get_sector_display(),
                 "month": f"{f.latest_month:%B %Y}" if f.latest_month else "–",
                 "month_sort": f.latest_month.toordinal() if f.latest_month else 0,

@@ -137,7 +137,10 @@ class WorkforceDashboardView(WorkforceScopeMixin, TemplateView):
     def get_context_data(self, **kwargs):
         dashboard = selectors.workforce_dashboard(**self.get_scope())
         concerns = [row for row in dashboard.rows if row.system.is_concern]
-        return super().get_context_data(dashboard=dashboard, concerns=concerns, **kwargs)
+        missing = [row for row in dashboard.rows if row.system.misses_target]
+        return super().get_context_data(
+            dashboard=dashboard, concerns=concerns, missing_target=missing, **kwargs
+        )
 
 
 class MetricDetailView(WorkforceScopeMixin, TemplateView):
