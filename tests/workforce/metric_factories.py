@@ -32,7 +32,9 @@ class ObservationFactory(factory.django.DjangoModelFactory):
     denominator = None
 
 
-def add_series(metric_code, organisation, values, *, start=date(2020, 4, 1), staff_group=None, synthetic=False):
+def add_series(
+    metric_code, organisation, values, *, start=date(2020, 4, 1), staff_group=None, synthetic=False
+):
     """values: numbers (sum metrics) or (numerator, denominator) pairs (ratio metrics), one per month."""
     definition = metric(metric_code)
     rows = []
