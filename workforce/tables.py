@@ -124,4 +124,5 @@ def _number(value):
         return ""
     if isinstance(value, str):
         return value
-    return round(float(value), 4)
+    number = round(float(value), 4)
+    return int(number) if number.is_integer() else number
