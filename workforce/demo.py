@@ -300,9 +300,9 @@ def seed_workforce_figures(today: date | None = None) -> int:
 
     def row(metric_code, org, group, month, num, den):
         return Observation(
-            metric=metrics[metric_code],
-            organisation=org,
-            staff_group=group,
+            metric_id=metrics[metric_code].pk,
+            organisation_id=org.pk,
+            staff_group_id=group.pk if group else None,
             month=month,
             numerator=_q(round(num) if metric_code in PEOPLE_CODES else num, "0.0001"),
             denominator=None if den is None else _q(den, "0.0001"),
