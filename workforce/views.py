@@ -145,6 +145,7 @@ class WorkforceDashboardView(WorkforceScopeMixin, TemplateView):
 
 class MetricDetailView(WorkforceScopeMixin, TemplateView):
     template_name = "workforce/metric_detail.html"
+    breakdown_per_page = 50
     breadcrumbs = (("Home", "home"), ("Workforce dashboard", "workforce:dashboard"))
 
     def dispatch(self, request, *args, **kwargs):
@@ -159,7 +160,7 @@ class MetricDetailView(WorkforceScopeMixin, TemplateView):
         chart = charts.series_chart(series) if series.points else None
         figures = selectors.metric_breakdown(metric=self.metric, **scope)
         table = OrganisationBreakdownTable(breakdown_rows(self.metric, figures))
-        RequestConfig(self.request, paginate=False).configure(table)
+        RequestConfig(self.request, paginate={"per_page": self.breakdown_per_page}).configure(table)
         return super().get_context_data(
             metric=self.metric,
             series=series,
