@@ -146,8 +146,9 @@ class Observation(models.Model):
     month = models.DateField(help_text="The first day of the month the figures describe.")
     numerator = models.DecimalField(max_digits=16, decimal_places=4)
     denominator = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
+    # db_default too, so rows written in SQL (COPY imports, the perf seed) need not name the column.
     is_synthetic = models.BooleanField(
-        default=False, help_text="Synthetic demo data; pages showing it say so."
+        default=False, db_default=False, help_text="Synthetic demo data; pages showing it say so."
     )
 
     class Meta:

@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
             model_name="observation",
             name="is_synthetic",
             field=models.BooleanField(
-                default=False, help_text="Synthetic demo data; pages showing it say so."
+                default=False, db_default=False, help_text="Synthetic demo data; pages showing it say so."
             ),
         ),
         migrations.AddIndex(
