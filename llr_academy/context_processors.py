@@ -13,6 +13,7 @@ class NavItem:
 # The header navigation; each role sees the items it may open. Later features add their entry here.
 NAVIGATION = (
     NavItem("Home", "home"),
+    NavItem("Workforce", "workforce:dashboard", "workforce.view_workforce_dashboard"),
     NavItem("People and roles", "workforce:people", "workforce.manage_people"),
     NavItem("Culture and inclusion", "workforce:culture", "workforce.view_workforce_dashboard"),
     NavItem("Import figures", "workforce:import", "workforce.import_workforce_figures"),
@@ -47,6 +48,12 @@ class HomeCard:
 HOME_CARDS = (
     HomeCard("Your profile", "Your organisation, staff group, band and line manager.", "workforce:profile"),
     HomeCard("Account security", "Set up an authenticator app and recovery codes.", "mfa_index"),
+    HomeCard(
+        "Workforce dashboard",
+        "Vacancies, turnover, sickness, agency and bank use: NHS and adult social care side by side.",
+        "workforce:dashboard",
+        "workforce.view_workforce_dashboard",
+    ),
     HomeCard(
         "People and roles",
         "Find people and give them the programme lead, board member or admin role.",

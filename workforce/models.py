@@ -94,12 +94,46 @@ class MetricDefinition(models.Model):
         help_text="Imports accept a negative numerator (e.g. vacancies, when staff in post exceed the "
         "establishment). Otherwise negatives are rejected.",
     )
+    counts_people = models.BooleanField(
+        default=False,
+        help_text="The figure (or its numerator) is a count of people, so small numbers are suppressed "
+        "in any breakdown.",
+    )
+    spc_baseline_points = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Fix the SPC mean and limits on the first N months of each phase; blank uses every month.",
+    )
 
     class Meta:
         ordering = ["order", "name"]
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_ratio(self) -> bool:
+        return self.aggregation == self.Aggregation.RATIO
+
+
+class SpcRecalculation(models.Model):
+    """A month from which a metric's SPC limits are recalculated (e.g. after a change in definition)."""
+
+    metric = models.ForeignKey(MetricDefinition, on_delete=models.CASCADE, related_name="spc_recalculations")
+    month = models.DateField(help_text="The first month of the new phase.")
+    reason = models.CharField(max_length=200, help_text="What changed, e.g. a new way of counting.")
+
+    class Meta:
+        ordering = ["metric", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["metric", "month"], name="spc_recalculation_unique_month"),
+            models.CheckConstraint(
+                condition=models.Q(month__day=1), name="spc_recalculation_month_first_day"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.metric}: recalculated from {self.month:%B %Y}"
 
 
 class Observation(models.Model):
@@ -117,6 +151,10 @@ class Observation(models.Model):
     month = models.DateField(help_text="The first day of the month the figures describe.")
     numerator = models.DecimalField(max_digits=16, decimal_places=4)
     denominator = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
+    # db_default too, so rows written in SQL (COPY imports, the perf seed) need not name the column.
+    is_synthetic = models.BooleanField(
+        default=False, db_default=False, help_text="Synthetic demo data; pages showing it say so."
+    )
 
     class Meta:
         ordering = ["metric", "organisation", "month"]
@@ -141,6 +179,20 @@ class Observation(models.Model):
         indexes = [
             models.Index(fields=["metric", "month"], name="observation_metric_month"),
             models.Index(fields=["metric", "organisation", "month"], name="observation_metric_org_month"),
+            # Dashboards sum numerators and denominators per metric and month over the organisation
+            # totals (staff_group IS NULL): a covering index lets PostgreSQL answer from the index alone.
+            models.Index(
+                fields=["month", "metric"],
+                include=["organisation", "numerator", "denominator", "is_synthetic"],
+                condition=models.Q(staff_group__isnull=True),
+                name="observation_totals_cover",
+            ),
+            models.Index(
+                fields=["staff_group", "month", "metric"],
+                include=["organisation", "numerator", "denominator", "is_synthetic"],
+                condition=models.Q(staff_group__isnull=False),
+                name="observation_groups_cover",
+            ),
         ]
 
     def __str__(self):

@@ -27,4 +27,11 @@ urlpatterns = [
         name="import_cancel",
     ),
     path("culture/", views.CultureDashboardView.as_view(), name="culture"),
+    path("workforce/", views.WorkforceDashboardView.as_view(), name="dashboard"),
+    path("workforce/metrics/<slug:code>/", views.MetricDetailView.as_view(), name="metric"),
+    path(
+        "workforce/metrics/<slug:code>/export.<str:fmt>",
+        views.MetricBreakdownExportView.as_view(),
+        name="metric_export",
+    ),
 ]

@@ -8,13 +8,20 @@ from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
+from django_tables2 import RequestConfig, SingleTableMixin
 
-from . import culture, importing, selectors, services
+from . import charts, culture, exports, importing, selectors, services
 from .exports import csv_bytes, xlsx_bytes
-from .filters import PeopleFilter
+from .filters import PeopleFilter, WorkforceFigureFilter
 from .forms import CultureFilterForm, ProfileForm, RolesForm, WorkforceImportForm
-from .tables import PeopleTable, WorkforceImportTable
+from .models import Observation
+from .tables import (
+    OrganisationBreakdownTable,
+    PeopleTable,
+    WorkforceImportTable,
+    breakdown_export_header,
+    breakdown_rows,
+)
 
 
 class BreadcrumbMixin:
@@ -261,3 +268,91 @@ class CultureDashboardView(PermissionRequiredMixin, BreadcrumbMixin, TemplateVie
             },
             **kwargs,
         )
+
+
+# --- Workforce dashboard and metric pages (board members and academy admins) ------------------------------
+
+
+class WorkforceScopeMixin(PermissionRequiredMixin, BreadcrumbMixin):
+    """Who: board members and academy admins (workforce.view_workforce_dashboard); staff get 403."""
+
+    permission_required = "workforce.view_workforce_dashboard"
+
+    def get_filterset(self):
+        if not hasattr(self, "_filterset"):
+            self._filterset = WorkforceFigureFilter(
+                self.request.GET or None, queryset=Observation.objects.none()
+            )
+        return self._filterset
+
+    def get_scope(self) -> dict:
+        return self.get_filterset().scope()
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.copy()
+        query.pop("sort", None)
+        return super().get_context_data(filter=self.get_filterset(), scope_query=query.urlencode(), **kwargs)
+
+
+class WorkforceDashboardView(WorkforceScopeMixin, TemplateView):
+    template_name = "workforce/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        dashboard = selectors.workforce_dashboard(**self.get_scope())
+        concerns = [row for row in dashboard.rows if row.system.is_concern]
+        missing = [row for row in dashboard.rows if row.system.misses_target]
+        return super().get_context_data(
+            dashboard=dashboard, concerns=concerns, missing_target=missing, **kwargs
+        )
+
+
+class MetricDetailView(WorkforceScopeMixin, TemplateView):
+    template_name = "workforce/metric_detail.html"
+    breakdown_per_page = 50
+    breadcrumbs = (("Home", "home"), ("Workforce dashboard", "workforce:dashboard"))
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.user.has_perm(self.permission_required):
+            self.metric = get_object_or_404(selectors.metric_definitions(), code=kwargs["code"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        scope = self.get_scope()
+        series = selectors.metric_series(metric=self.metric, **scope)
+        summary = selectors.metric_summary_for(series)
+        chart = charts.series_chart(series) if series.points else None
+        figures = selectors.metric_breakdown(metric=self.metric, **scope)
+        table = OrganisationBreakdownTable(breakdown_rows(self.metric, figures))
+        RequestConfig(self.request, paginate={"per_page": self.breakdown_per_page}).configure(table)
+        return super().get_context_data(
+            metric=self.metric,
+            series=series,
+            summary=summary,
+            chart=chart,
+            table=table,
+            includes_synthetic=series.includes_synthetic or any(f.includes_synthetic for f in figures),
+            suppression_applies=self.metric.counts_people,
+            **kwargs,
+        )
+
+
+class MetricBreakdownExportView(WorkforceScopeMixin, View):
+    """The breakdown table as CSV or XLSX: suppressed like the page, formula-safe cells."""
+
+    formats = {
+        "csv": ("text/csv; charset=utf-8", exports.csv_bytes),
+        "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", exports.xlsx_bytes),
+    }
+
+    def get(self, request, code, fmt):
+        if fmt not in self.formats:
+            raise Http404("Unknown export format")
+        metric = get_object_or_404(selectors.metric_definitions(), code=code)
+        figures = selectors.metric_breakdown(metric=metric, **self.get_scope())
+        rows = [row["export"] for row in breakdown_rows(metric, figures)]
+        content_type, render = self.formats[fmt]
+        header = breakdown_export_header(metric)
+        body = render(header, rows, sheet_title=metric.name) if fmt == "xlsx" else render(header, rows)
+        response = HttpResponse(body, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{metric.code}-by-organisation.{fmt}"'
+        return response

@@ -31,8 +31,8 @@ def sign_in(journey, email):
 
 def test_admin_imports_a_bad_file_then_a_good_one(journey, tmp_path):
     seed_reference_data()
-    headcount = MetricDefinitionFactory(code="headcount", name="Headcount")
-    RatioMetricFactory(code="turnover", name="Turnover")
+    headcount = MetricDefinitionFactory(code="t-headcount", name="Headcount")
+    RatioMetricFactory(code="t-turnover", name="Turnover")
     uhl = Organisation.objects.get(code="uhl")
     april = date(date.today().year - 1, 4, 1)
     month = f"{april:%Y-%m}"
@@ -48,10 +48,10 @@ def test_admin_imports_a_bad_file_then_a_good_one(journey, tmp_path):
     bad = tmp_path / "april-bad.csv"
     bad.write_text(
         HEADER
-        + f"uhl,headcount,{month},,15500,\n"
-        + f"uhl,turnover,{month},,12%,1000\n"
-        + f"nowhere,headcount,{month},,10,\n"
-        + f"uhl,headcount,{month},,15600,\n",
+        + f"uhl,t-headcount,{month},,15500,\n"
+        + f"uhl,t-turnover,{month},,12%,1000\n"
+        + f"nowhere,t-headcount,{month},,10,\n"
+        + f"uhl,t-headcount,{month},,15600,\n",
         encoding="utf-8",
     )
     page.get_by_label("Upload a file of monthly figures").set_input_files(str(bad))
@@ -71,7 +71,7 @@ def test_admin_imports_a_bad_file_then_a_good_one(journey, tmp_path):
     journey.check_accessibility()
     good = tmp_path / "april.csv"
     good.write_text(
-        "\ufeff" + HEADER + f"uhl,headcount,{month},,15500,\n" + f"uhl,turnover,{month},,120,1000\n",
+        "\ufeff" + HEADER + f"uhl,t-headcount,{month},,15500,\n" + f"uhl,t-turnover,{month},,120,1000\n",
         encoding="utf-8",
     )
     page.get_by_label("Upload a file of monthly figures").set_input_files(str(good))

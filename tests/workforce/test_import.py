@@ -30,11 +30,11 @@ def world(db):
     return {
         "uhl": OrganisationFactory(code="uhl", name="UHL trust", short_name="UHL"),
         "lpt": OrganisationFactory(code="lpt", name="LPT trust", short_name="LPT"),
-        "headcount": MetricDefinitionFactory(code="headcount", name="Headcount"),
+        "headcount": MetricDefinitionFactory(code="t-headcount", name="Headcount"),
         "vacancies": MetricDefinitionFactory(
-            code="vacancies", name="Vacancies", unit="wte", numerator_may_be_negative=True
+            code="t-vacancies", name="Vacancies", unit="wte", numerator_may_be_negative=True
         ),
-        "turnover": RatioMetricFactory(code="turnover", name="Turnover"),
+        "turnover": RatioMetricFactory(code="t-turnover", name="Turnover"),
         "nursing": StaffGroupFactory(code="nursing", name="Nursing"),
         "admin": UserFactory(email="importer@nhs.net"),
     }
@@ -71,12 +71,12 @@ def confirm(world, workforce_import, django_capture_on_commit_callbacks) -> Work
 
 
 GOOD = (
-    "uhl,headcount,2025-04,,15000,\n"
-    "lpt,headcount,2025-04,,6000,\n"
-    "uhl,headcount,2025-04,nursing,5000,\n"
-    "uhl,turnover,2025-04,,120,1000\n"
-    "lpt,turnover,2025-04,,60,1000\n"
-    "uhl,vacancies,2025-04,,-12.5,\n"
+    "uhl,t-headcount,2025-04,,15000,\n"
+    "lpt,t-headcount,2025-04,,6000,\n"
+    "uhl,t-headcount,2025-04,nursing,5000,\n"
+    "uhl,t-turnover,2025-04,,120,1000\n"
+    "lpt,t-turnover,2025-04,,60,1000\n"
+    "uhl,t-vacancies,2025-04,,-12.5,\n"
 )
 
 
@@ -86,12 +86,12 @@ def test_a_good_file_is_previewed_then_imported_and_recorded(world, django_captu
     assert Observation.objects.count() == 0  # nothing changes before confirm
     assert (workforce_import.row_count, workforce_import.created_count) == (6, 6)
     preview = {(p["metric"], p["month"]): p for p in workforce_import.preview}
-    assert preview[("headcount", "2025-04")]["new"] == 3
+    assert preview[("t-headcount", "2025-04")]["new"] == 3
     # The LLR turnover is recomputed from summed counts: (120 + 60) / (1000 + 1000) x 100 = 9%.
-    assert preview[("turnover", "2025-04")]["after"] == 9.0
-    assert preview[("turnover", "2025-04")]["before"] is None
+    assert preview[("t-turnover", "2025-04")]["after"] == 9.0
+    assert preview[("t-turnover", "2025-04")]["before"] is None
     # Staff-group rows are a breakdown, not added to the organisation totals.
-    assert preview[("headcount", "2025-04")]["after"] == 21000.0
+    assert preview[("t-headcount", "2025-04")]["after"] == 21000.0
 
     workforce_import = confirm(world, workforce_import, django_capture_on_commit_callbacks)
     assert workforce_import.status == WorkforceImport.Status.DONE
@@ -118,7 +118,9 @@ def test_reimporting_the_same_file_changes_nothing_and_a_new_figure_replaces_the
     assert (again.created_count, again.replaced_count, again.unchanged_count) == (0, 0, 6)
     assert set(Observation.objects.values_list("pk", flat=True)) == pks
 
-    revised = upload(world, csv_file("uhl,turnover,2025-04,,140,1000\n"), django_capture_on_commit_callbacks)
+    revised = upload(
+        world, csv_file("uhl,t-turnover,2025-04,,140,1000\n"), django_capture_on_commit_callbacks
+    )
     line = revised.preview[0]
     assert (line["new"], line["replaced"], line["unchanged"]) == (0, 1, 0)
     assert (line["before"], line["after"]) == (9.0, 10.0)
@@ -130,14 +132,14 @@ def test_reimporting_the_same_file_changes_nothing_and_a_new_figure_replaces_the
 def test_xlsx_and_utf8_with_bom_are_read(world, django_capture_on_commit_callbacks):
     rows = [
         ["Organisation code", "Metric code", "Month", "Staff group code", "Numerator", "Denominator"],
-        ["uhl", "headcount", "2025-05", None, 15100, None],
-        ["lpt", "turnover", date(2025, 5, 1), None, 61.5, 1000],
+        ["uhl", "t-headcount", "2025-05", None, 15100, None],
+        ["lpt", "t-turnover", date(2025, 5, 1), None, 61.5, 1000],
     ]
     from_xlsx = upload(world, xlsx_file(rows), django_capture_on_commit_callbacks)
     assert from_xlsx.status == WorkforceImport.Status.READY, from_xlsx.errors
     assert from_xlsx.created_count == 2
 
-    bom = SimpleUploadedFile("bom.csv", b"\xef\xbb\xbf" + (HEADER + "uhl,headcount,2025-06,,1,\n").encode())
+    bom = SimpleUploadedFile("bom.csv", b"\xef\xbb\xbf" + (HEADER + "uhl,t-headcount,2025-06,,1,\n").encode())
     assert upload(world, bom, django_capture_on_commit_callbacks).status == WorkforceImport.Status.READY
 
 
@@ -170,7 +172,7 @@ def test_wrong_type_by_content(world):
 
 def test_oversized(world, settings):
     settings.WORKFORCE_IMPORT_MAX_BYTES = 1024 * 1024
-    big = csv_file("uhl,headcount,2025-04,,1,\n" * 50_000)
+    big = csv_file("uhl,t-headcount,2025-04,,1,\n" * 50_000)
     assert "the most we accept is 1 MB" in rejected_at_upload(world, big)
 
 
@@ -200,7 +202,7 @@ def test_header_only_and_blank_files_are_empty(world, django_capture_on_commit_c
 
 
 def test_wrong_encoding(world, django_capture_on_commit_callbacks):
-    latin = csv_file("uhl,headcount,2025-04,,1,\n# Café £\n", encoding="cp1252")
+    latin = csv_file("uhl,t-headcount,2025-04,,1,\n# Café £\n", encoding="cp1252")
     problem = messages_of(rejected_after_check(world, latin, django_capture_on_commit_callbacks))
     assert problem == [
         (
@@ -211,7 +213,7 @@ def test_wrong_encoding(world, django_capture_on_commit_callbacks):
             "it again.",
         )
     ]
-    utf16 = csv_file("uhl,headcount,2025-04,,1,\n", encoding="utf-16")
+    utf16 = csv_file("uhl,t-headcount,2025-04,,1,\n", encoding="utf-16")
     assert (
         "saved as UTF-16"
         in messages_of(rejected_after_check(world, utf16, django_capture_on_commit_callbacks))[0][2]
@@ -221,7 +223,7 @@ def test_wrong_encoding(world, django_capture_on_commit_callbacks):
 def test_unknown_and_missing_columns(world, django_capture_on_commit_callbacks):
     header = "organisation_code,metric,month,numerator,comment\n"
     workforce_import = rejected_after_check(
-        world, csv_file("uhl,headcount,2025-04,1,hi\n", header=header), django_capture_on_commit_callbacks
+        world, csv_file("uhl,t-headcount,2025-04,1,hi\n", header=header), django_capture_on_commit_callbacks
     )
     problems = messages_of(workforce_import)
     assert (
@@ -235,7 +237,7 @@ def test_unknown_and_missing_columns(world, django_capture_on_commit_callbacks):
 
 
 def test_duplicated_rows(world, django_capture_on_commit_callbacks):
-    body = "uhl,headcount,2025-04,,1,\nlpt,headcount,2025-04,,2,\nUHL,headcount,2025-04,,3,\n"
+    body = "uhl,t-headcount,2025-04,,1,\nlpt,t-headcount,2025-04,,2,\nUHL,t-headcount,2025-04,,3,\n"
     problems = messages_of(rejected_after_check(world, csv_file(body), django_capture_on_commit_callbacks))
     assert problems == [
         (4, "(whole row)", "Duplicate of row 2: the same organisation, metric, month and staff group")
@@ -245,7 +247,7 @@ def test_duplicated_rows(world, django_capture_on_commit_callbacks):
 def test_formula_cells_in_csv_and_xlsx(world, django_capture_on_commit_callbacks):
     csv_problems = messages_of(
         rejected_after_check(
-            world, csv_file("uhl,headcount,2025-04,,=SUM(1;2),\n"), django_capture_on_commit_callbacks
+            world, csv_file("uhl,t-headcount,2025-04,,=SUM(1;2),\n"), django_capture_on_commit_callbacks
         )
     )
     assert csv_problems == [
@@ -253,7 +255,7 @@ def test_formula_cells_in_csv_and_xlsx(world, django_capture_on_commit_callbacks
     ]
     rows = [
         ["organisation_code", "metric_code", "month", "numerator", "denominator"],
-        ["uhl", "turnover", "2025-04", 10, "=B2*10"],
+        ["uhl", "t-turnover", "2025-04", 10, "=B2*10"],
     ]
     xlsx_problems = messages_of(
         rejected_after_check(world, xlsx_file(rows), django_capture_on_commit_callbacks)
@@ -264,7 +266,7 @@ def test_formula_cells_in_csv_and_xlsx(world, django_capture_on_commit_callbacks
 
 
 def test_negative_numbers(world, django_capture_on_commit_callbacks):
-    body = "uhl,headcount,2025-04,,-5,\nuhl,turnover,2025-04,,5,-100\nuhl,vacancies,2025-04,,-3,\n"
+    body = "uhl,t-headcount,2025-04,,-5,\nuhl,t-turnover,2025-04,,5,-100\nuhl,t-vacancies,2025-04,,-3,\n"
     problems = messages_of(rejected_after_check(world, csv_file(body), django_capture_on_commit_callbacks))
     assert problems == [
         (2, "numerator", "The numerator cannot be negative for Headcount"),
@@ -273,7 +275,7 @@ def test_negative_numbers(world, django_capture_on_commit_callbacks):
 
 
 def test_text_in_number_columns(world, django_capture_on_commit_callbacks):
-    body = 'uhl,headcount,2025-04,,"1,234",\nuhl,turnover,2025-04,,12%,ten\n'
+    body = 'uhl,t-headcount,2025-04,,"1,234",\nuhl,t-turnover,2025-04,,12%,ten\n'
     problems = messages_of(rejected_after_check(world, csv_file(body), django_capture_on_commit_callbacks))
     assert problems == [
         (
@@ -299,14 +301,14 @@ def test_text_in_number_columns(world, django_capture_on_commit_callbacks):
 
 def test_unknown_codes_months_and_denominators(world, django_capture_on_commit_callbacks):
     body = (
-        "xyz,headcount,2025-04,,1,\n"
+        "xyz,t-headcount,2025-04,,1,\n"
         "uhl,nope,2025-04,,1,\n"
-        "uhl,headcount,04/2025,,1,\n"
-        "uhl,headcount,2999-01,,1,\n"
-        "uhl,headcount,2025-04,porters,1,\n"
-        "uhl,turnover,2025-05,,10,\n"
-        "uhl,headcount,2025-05,,10,100\n"
-        "uhl,headcount,2025-06,,1000000000000,\n"
+        "uhl,t-headcount,04/2025,,1,\n"
+        "uhl,t-headcount,2999-01,,1,\n"
+        "uhl,t-headcount,2025-04,porters,1,\n"
+        "uhl,t-turnover,2025-05,,10,\n"
+        "uhl,t-headcount,2025-05,,10,100\n"
+        "uhl,t-headcount,2025-06,,1000000000000,\n"
     )
     problems = messages_of(rejected_after_check(world, csv_file(body), django_capture_on_commit_callbacks))
     assert problems == [
@@ -331,8 +333,8 @@ def test_unknown_codes_months_and_denominators(world, django_capture_on_commit_c
 
 
 def test_one_bad_row_among_many_rejects_the_whole_file(world, django_capture_on_commit_callbacks):
-    body = "".join(f"uhl,headcount,20{y:02d}-{m:02d},,{m},\n" for y in range(10, 25) for m in range(1, 13))
-    body += "uhl,headcount,2025-01,,oops,\n"
+    body = "".join(f"uhl,t-headcount,20{y:02d}-{m:02d},,{m},\n" for y in range(10, 25) for m in range(1, 13))
+    body += "uhl,t-headcount,2025-01,,oops,\n"
     problems = messages_of(rejected_after_check(world, csv_file(body), django_capture_on_commit_callbacks))
     assert [p[0] for p in problems] == [182]
 
@@ -347,8 +349,8 @@ def test_a_failure_part_way_imports_nothing(world, django_capture_on_commit_call
         django_capture_on_commit_callbacks,
     )
     before = sorted(Observation.objects.values_list("pk", "numerator"))
-    body = "uhl,headcount,2025-04,,1,\n" + "".join(
-        f"lpt,headcount,2024-{m:02d},,{m},\n" for m in range(1, 13)
+    body = "uhl,t-headcount,2025-04,,1,\n" + "".join(
+        f"lpt,t-headcount,2024-{m:02d},,{m},\n" for m in range(1, 13)
     )
     workforce_import = upload(world, csv_file(body), django_capture_on_commit_callbacks)
     monkeypatch.setattr(services, "IMPORT_BATCH_SIZE", 5)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from workforce.demo import seed_culture, seed_reference_data
-from workforce.models import Observation, WorkforceImport
+from workforce.models import MetricDefinition, Observation, WorkforceImport
 from workforce.roles import Role
 
 from ..factories import OrganisationFactory, UserFactory
@@ -90,7 +90,7 @@ def test_confirm_and_cancel_accept_post_only(client, academy_admin, ready_import
 
 def test_import_page_documents_the_template_and_codes(client, academy_admin):
     seed_reference_data()
-    MetricDefinitionFactory(code="headcount", name="Headcount (people)")
+    MetricDefinitionFactory(code="t-headcount", name="Headcount (people)")
     client.force_login(academy_admin)
     page = client.get(reverse("workforce:import")).content.decode()
     for text in (
@@ -105,7 +105,9 @@ def test_import_page_documents_the_template_and_codes(client, academy_admin):
     assert csv_response["Content-Disposition"] == 'attachment; filename="workforce-figures-template.csv"'
     lines = csv_response.content.decode("utf-8-sig").splitlines()
     assert lines[0] == HEADER.strip()
-    assert lines[1].startswith("emas,headcount,")  # the first active organisation by name, a real metric
+    organisation_code, metric_code = lines[1].split(",")[:2]
+    assert organisation_code == "emas"  # the first active organisation by name
+    assert MetricDefinition.objects.get(code=metric_code).aggregation == "sum"  # a real total metric
     xlsx = client.get(reverse("workforce:import_template", kwargs={"fmt": "xlsx"}))
     sheet = load_workbook(io.BytesIO(xlsx.content), read_only=True).worksheets[0]
     assert list(next(sheet.iter_rows(values_only=True))) == HEADER.strip().split(",")
@@ -113,7 +115,7 @@ def test_import_page_documents_the_template_and_codes(client, academy_admin):
 
 def test_the_template_imports_cleanly(client, academy_admin, django_capture_on_commit_callbacks):
     seed_reference_data()
-    MetricDefinitionFactory(code="headcount")
+    MetricDefinitionFactory(code="t-headcount")
     client.force_login(academy_admin)
     template = client.get(reverse("workforce:import_template", kwargs={"fmt": "csv"})).content
     # The example rate row needs a rate metric; without one the template falls back to a made-up code.
@@ -131,10 +133,10 @@ def test_admin_uploads_sees_errors_then_previews_confirms_and_sees_history(
     client, academy_admin, django_capture_on_commit_callbacks
 ):
     org = OrganisationFactory(code="uhl")
-    metric = MetricDefinitionFactory(code="headcount", name="Headcount")
+    metric = MetricDefinitionFactory(code="t-headcount", name="Headcount")
     client.force_login(academy_admin)
 
-    bad = SimpleUploadedFile("bad.csv", (HEADER + "uhl,headcount,2025-13,,ten,\n").encode())
+    bad = SimpleUploadedFile("bad.csv", (HEADER + "uhl,t-headcount,2025-13,,ten,\n").encode())
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("workforce:import"), {"file": bad})
     page = client.get(response["Location"]).content.decode()
@@ -143,7 +145,7 @@ def test_admin_uploads_sees_errors_then_previews_confirms_and_sees_history(
     assert "Enter the numerator as a number" in page
     assert Observation.objects.count() == 0
 
-    good = SimpleUploadedFile("good.csv", (HEADER + "uhl,headcount,2025-04,,15000,\n").encode())
+    good = SimpleUploadedFile("good.csv", (HEADER + "uhl,t-headcount,2025-04,,15000,\n").encode())
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("workforce:import"), {"file": good})
     page = client.get(response["Location"]).content.decode()
