@@ -207,11 +207,12 @@ def iter_csv(data: bytes) -> Iterator[list]:
 
 def iter_xlsx(stream: IO[bytes]) -> Iterator[list]:
     from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         # read_only streams the sheet; data_only=False keeps formulas as text ("=A1*2") so we can refuse them.
         workbook = load_workbook(stream, read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
         raise FileRejected(
             "The file ends in .xlsx but cannot be opened as an Excel workbook. Open it in Excel, save it "
             "as 'Excel Workbook (.xlsx)' and upload it again."

@@ -1,4 +1,5 @@
 import logging
+import zipfile
 
 from django.contrib.auth.models import Group
 from django.core.cache import cache
@@ -243,6 +244,17 @@ def workforce_import_check(*, workforce_import: WorkforceImport) -> WorkforceImp
         _reject(
             workforce_import, errors=[{"row": None, "column": "", "message": rejected.message}], error_count=1
         )
+        return workforce_import
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as error:
+        # A damaged file that got past the first checks: say so rather than leave the import "checking".
+        logger.warning(
+            "workforce import unreadable", extra={"import_id": workforce_import.pk, "error": str(error)}
+        )
+        message = (
+            "We could not read the file (it may be damaged). "
+            "Save it again from your spreadsheet and upload it."
+        )
+        _reject(workforce_import, errors=[{"row": None, "column": "", "message": message}], error_count=1)
         return workforce_import
     workforce_import.row_count = len(result.rows) + result.error_count
     workforce_import.rows_processed = workforce_import.row_count

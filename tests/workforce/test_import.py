@@ -1,6 +1,7 @@
 """The import services on PostgreSQL: good files, every kind of bad file, idempotence and atomicity."""
 
 import io
+import zipfile
 from datetime import date
 from decimal import Decimal
 
@@ -168,6 +169,22 @@ def test_wrong_type_by_content(world):
     assert "ends in .xlsx but is not an Excel workbook" in rejected_at_upload(world, fake_xlsx)
     binary = SimpleUploadedFile("figures.csv", b"abc\x00\x01\x02")
     assert "its contents are not text" in rejected_at_upload(world, binary)
+
+
+def test_a_zip_that_is_not_a_workbook(world, django_capture_on_commit_callbacks):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("figures.txt", "not a workbook")
+    fake = SimpleUploadedFile("figures.xlsx", buffer.getvalue())
+    problems = messages_of(rejected_after_check(world, fake, django_capture_on_commit_callbacks))
+    assert problems == [
+        (
+            None,
+            "",
+            "The file ends in .xlsx but cannot be opened as an Excel workbook. Open it in Excel, save it as "
+            "'Excel Workbook (.xlsx)' and upload it again.",
+        )
+    ]
 
 
 def test_oversized(world, settings):
