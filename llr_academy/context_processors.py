@@ -13,7 +13,10 @@ class NavItem:
 # The header navigation; each role sees the items it may open. Later features add their entry here.
 NAVIGATION = (
     NavItem("Home", "home"),
+    NavItem("Workforce", "workforce:dashboard", "workforce.view_workforce_dashboard"),
     NavItem("People and roles", "workforce:people", "workforce.manage_people"),
+    NavItem("Culture and inclusion", "workforce:culture", "workforce.view_workforce_dashboard"),
+    NavItem("Import figures", "workforce:import", "workforce.import_workforce_figures"),
     NavItem("Board reports", "pledges:board_reports", "pledges.request_board_report"),
 )
 
@@ -47,10 +50,28 @@ HOME_CARDS = (
     HomeCard("Your profile", "Your organisation, staff group, band and line manager.", "workforce:profile"),
     HomeCard("Account security", "Set up an authenticator app and recovery codes.", "mfa_index"),
     HomeCard(
+        "Workforce dashboard",
+        "Vacancies, turnover, sickness, agency and bank use: NHS and adult social care side by side.",
+        "workforce:dashboard",
+        "workforce.view_workforce_dashboard",
+    ),
+    HomeCard(
         "People and roles",
         "Find people and give them the programme lead, board member or admin role.",
         "workforce:people",
         "workforce.manage_people",
+    ),
+    HomeCard(
+        "Culture and inclusion",
+        "WRES, WDES and NHS Staff Survey themes by organisation and year, with gaps flagged.",
+        "workforce:culture",
+        "workforce.view_workforce_dashboard",
+    ),
+    HomeCard(
+        "Import workforce figures",
+        "Upload monthly figures from a CSV or Excel file, check them and import them.",
+        "workforce:import",
+        "workforce.import_workforce_figures",
     ),
     HomeCard(
         "Board reports",

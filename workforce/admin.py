@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from .models import Band, Organisation, StaffGroup, User
+from .models import Band, MetricDefinition, Observation, Organisation, SpcRecalculation, StaffGroup, User
 
 
 @admin.register(User)
@@ -32,3 +32,38 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 admin.site.register(StaffGroup)
 admin.site.register(Band)
+
+
+class SpcRecalculationInline(admin.TabularInline):
+    model = SpcRecalculation
+    extra = 0
+
+
+@admin.register(MetricDefinition)
+class MetricDefinitionAdmin(admin.ModelAdmin):
+    """Names, targets and SPC settings; codes are fixed because imports and pages refer to them."""
+
+    list_display = ("name", "code", "unit", "aggregation", "improvement_direction", "target", "order")
+    readonly_fields = ("code", "aggregation", "scale")
+    inlines = [SpcRecalculationInline]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Observation)
+class ObservationAdmin(admin.ModelAdmin):
+    list_display = (
+        "metric",
+        "organisation",
+        "staff_group",
+        "month",
+        "numerator",
+        "denominator",
+        "is_synthetic",
+    )
+    list_filter = ("metric", "organisation__sector", "is_synthetic")
+    list_select_related = ("metric", "organisation", "staff_group")
+    date_hierarchy = "month"
+    raw_id_fields = ("organisation", "staff_group")
+    show_full_result_count = False

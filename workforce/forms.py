@@ -76,3 +76,26 @@ class RolesForm(forms.Form):
         label="Roles",
         help_text="Everyone who signs in is staff. Tick the extra roles this person holds.",
     )
+
+
+class WorkforceImportForm(forms.Form):
+    file = forms.FileField(
+        label="Upload a file of monthly figures",
+        help_text="A CSV (UTF-8) or Excel (.xlsx) file in the template's layout, up to 20 MB.",
+        error_messages={
+            "required": "Choose a CSV or Excel file to upload",
+            "empty": "The file is empty. Download the template, add your figures and upload it again.",
+        },
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+
+class CultureFilterForm(forms.Form):
+    organisation = forms.ModelChoiceField(queryset=Organisation.objects.none(), label="Organisation")
+    year = forms.TypedChoiceField(coerce=int, label="Year", choices=())
+
+    def __init__(self, *args, organisations, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        self.fields["organisation"].empty_label = None
+        self.fields["year"].choices = [(y, str(y)) for y in years]

@@ -89,12 +89,51 @@ class MetricDefinition(models.Model):
     target = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
     formula = models.TextField(blank=True, help_text="How the figure is worked out, in words.")
     order = models.PositiveSmallIntegerField(default=0)
+    numerator_may_be_negative = models.BooleanField(
+        default=False,
+        help_text="Imports accept a negative numerator (e.g. vacancies, when staff in post exceed the "
+        "establishment). Otherwise negatives are rejected.",
+    )
+    counts_people = models.BooleanField(
+        default=False,
+        help_text="The figure (or its numerator) is a count of people, so small numbers are suppressed "
+        "in any breakdown.",
+    )
+    spc_baseline_points = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Fix the SPC mean and limits on the first N months of each phase; blank uses every month.",
+    )
 
     class Meta:
         ordering = ["order", "name"]
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_ratio(self) -> bool:
+        return self.aggregation == self.Aggregation.RATIO
+
+
+class SpcRecalculation(models.Model):
+    """A month from which a metric's SPC limits are recalculated (e.g. after a change in definition)."""
+
+    metric = models.ForeignKey(MetricDefinition, on_delete=models.CASCADE, related_name="spc_recalculations")
+    month = models.DateField(help_text="The first month of the new phase.")
+    reason = models.CharField(max_length=200, help_text="What changed, e.g. a new way of counting.")
+
+    class Meta:
+        ordering = ["metric", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["metric", "month"], name="spc_recalculation_unique_month"),
+            models.CheckConstraint(
+                condition=models.Q(month__day=1), name="spc_recalculation_month_first_day"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.metric}: recalculated from {self.month:%B %Y}"
 
 
 class Observation(models.Model):
@@ -112,6 +151,10 @@ class Observation(models.Model):
     month = models.DateField(help_text="The first day of the month the figures describe.")
     numerator = models.DecimalField(max_digits=16, decimal_places=4)
     denominator = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
+    # db_default too, so rows written in SQL (COPY imports, the perf seed) need not name the column.
+    is_synthetic = models.BooleanField(
+        default=False, db_default=False, help_text="Synthetic demo data; pages showing it say so."
+    )
 
     class Meta:
         ordering = ["metric", "organisation", "month"]
@@ -136,6 +179,20 @@ class Observation(models.Model):
         indexes = [
             models.Index(fields=["metric", "month"], name="observation_metric_month"),
             models.Index(fields=["metric", "organisation", "month"], name="observation_metric_org_month"),
+            # Dashboards sum numerators and denominators per metric and month over the organisation
+            # totals (staff_group IS NULL): a covering index lets PostgreSQL answer from the index alone.
+            models.Index(
+                fields=["month", "metric"],
+                include=["organisation", "numerator", "denominator", "is_synthetic"],
+                condition=models.Q(staff_group__isnull=True),
+                name="observation_totals_cover",
+            ),
+            models.Index(
+                fields=["staff_group", "month", "metric"],
+                include=["organisation", "numerator", "denominator", "is_synthetic"],
+                condition=models.Q(staff_group__isnull=False),
+                name="observation_groups_cover",
+            ),
         ]
 
     def __str__(self):
@@ -205,3 +262,174 @@ class User(AbstractUser):
     @property
     def display_name(self):
         return self.get_full_name() or self.email
+
+
+def workforce_import_path(instance, filename):
+    # The stored name is ours (a random token); the uploader's file name is kept in `file_name`.
+    import secrets
+
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"workforce-imports/{secrets.token_hex(12)}.{suffix}"
+
+
+class WorkforceImport(models.Model):
+    """One uploaded file of monthly figures: validated, previewed, then applied atomically on confirm.
+
+    The row carries the state the pages poll (status, progress, errors, preview), so a task can be
+    retried and a page reloaded without losing anything. The file stays in media storage for the record.
+    """
+
+    class Status(models.TextChoices):
+        VALIDATING = "validating", "Checking the file"
+        INVALID = "invalid", "Rejected: the file has errors"
+        READY = "ready", "Checked: waiting for you to confirm"
+        IMPORTING = "importing", "Importing"
+        DONE = "done", "Imported"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "Excel (XLSX)"
+
+    file = models.FileField(upload_to=workforce_import_path, max_length=200)
+    file_name = models.CharField(max_length=255, help_text="The name of the file as uploaded.")
+    file_format = models.CharField(max_length=4, choices=Format.choices)
+    file_size = models.PositiveBigIntegerField(default=0)
+    uploaded_by = models.ForeignKey(
+        "workforce.User", on_delete=models.PROTECT, related_name="workforce_imports"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    confirmed_by = models.ForeignKey(
+        "workforce.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.VALIDATING)
+    row_count = models.PositiveIntegerField(default=0, help_text="Rows of figures in the file.")
+    rows_processed = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    # [{"row": 3, "column": "numerator", "message": "..."}]; the first IMPORT_ERRORS_KEPT are kept.
+    errors = models.JSONField(default=list, blank=True)
+    # [{"metric": code, "metric_name": ..., "month": "2026-04", "new": n, "replaced": n, "unchanged": n,
+    #   "before": value or None, "after": value or None}]
+    preview = models.JSONField(default=list, blank=True)
+    created_count = models.PositiveIntegerField(default=0)
+    replaced_count = models.PositiveIntegerField(default=0)
+    unchanged_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        indexes = [models.Index(fields=["status"], name="workforce_import_status")]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("workforce:import_detail", kwargs={"pk": self.pk})
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (self.Status.VALIDATING, self.Status.IMPORTING)
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.row_count:
+            return 0
+        return min(100, int(self.rows_processed * 100 / self.row_count))
+
+
+class InclusionStandard(models.TextChoices):
+    WRES = "wres", "Workforce Race Equality Standard (WRES)"
+    WDES = "wdes", "Workforce Disability Equality Standard (WDES)"
+
+
+class InclusionResult(models.Model):
+    """One WRES indicator or WDES metric for one organisation and reporting year.
+
+    What `value` holds depends on the indicator's kind (workforce/culture.py): a relative likelihood
+    (1.0 is parity), or the group's percentage / score with the comparison group's alongside. Counts of
+    people are kept so that small numbers can be suppressed wherever they are shown.
+    """
+
+    standard = models.CharField(max_length=4, choices=InclusionStandard.choices)
+    indicator = models.CharField(max_length=12, help_text="e.g. wres-2 or wdes-9a; see workforce/culture.py.")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="inclusion_results")
+    year = models.PositiveSmallIntegerField(help_text="The reporting year, e.g. 2025 for the WRES 2025 data.")
+    value = models.DecimalField(
+        max_digits=8,
+        decimal_places=3,
+        help_text="Relative likelihood, or the group's percentage or score.",
+    )
+    comparison_value = models.DecimalField(
+        max_digits=8,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text="The comparison group's percentage or score (White or non-disabled staff, the workforce).",
+    )
+    group_count = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="People in the group the figure is about (e.g. BME staff shortlisted).",
+    )
+    comparison_count = models.PositiveIntegerField(null=True, blank=True)
+    is_synthetic = models.BooleanField(default=False, help_text="Synthetic demo data; pages say so.")
+
+    class Meta:
+        ordering = ["organisation", "standard", "indicator", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "organisation", "year"], name="inclusion_result_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(value__gte=0), name="inclusion_result_value_not_negative"
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "year"], name="inclusion_result_org_year")]
+
+    def __str__(self):
+        return f"{self.indicator} at {self.organisation}, {self.year}"
+
+
+class SurveyTheme(models.TextChoices):
+    COMPASSIONATE_INCLUSIVE = "compassionate", "We are compassionate and inclusive"
+    RECOGNISED_REWARDED = "recognised", "We are recognised and rewarded"
+    VOICE = "voice", "We each have a voice that counts"
+    SAFE_HEALTHY = "safe", "We are safe and healthy"
+    ALWAYS_LEARNING = "learning", "We are always learning"
+    WORK_FLEXIBLY = "flexible", "We work flexibly"
+    TEAM = "team", "We are a team"
+    ENGAGEMENT = "engagement", "Staff engagement"
+    MORALE = "morale", "Morale"
+
+
+class StaffSurveyScore(models.Model):
+    """NHS Staff Survey: a People Promise element, staff engagement or morale, scored 0-10, for one year."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="staff_survey_scores"
+    )
+    year = models.PositiveSmallIntegerField(
+        help_text="The survey year, e.g. 2025 for the autumn 2025 survey."
+    )
+    theme = models.CharField(max_length=16, choices=SurveyTheme.choices)
+    score = models.DecimalField(max_digits=4, decimal_places=2)
+    respondents = models.PositiveIntegerField(null=True, blank=True)
+    is_synthetic = models.BooleanField(default=False, help_text="Synthetic demo data; pages say so.")
+
+    class Meta:
+        ordering = ["organisation", "year", "theme"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "year", "theme"], name="staff_survey_score_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(score__gte=0, score__lte=10), name="staff_survey_score_0_to_10"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_theme_display()} at {self.organisation}, {self.year}: {self.score}"

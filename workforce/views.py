@@ -1,16 +1,27 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.views.generic import FormView
+from django.views import View
+from django.views.generic import DetailView, FormView, TemplateView
+from django.views.generic.detail import SingleObjectMixin
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
+from django_tables2 import RequestConfig, SingleTableMixin
 
-from . import selectors, services
-from .filters import PeopleFilter
-from .forms import ProfileForm, RolesForm
-from .tables import PeopleTable
+from . import charts, culture, exports, importing, selectors, services
+from .exports import csv_bytes, xlsx_bytes
+from .filters import PeopleFilter, WorkforceFigureFilter
+from .forms import CultureFilterForm, ProfileForm, RolesForm, WorkforceImportForm
+from .models import Observation
+from .tables import (
+    OrganisationBreakdownTable,
+    PeopleTable,
+    WorkforceImportTable,
+    breakdown_export_header,
+    breakdown_rows,
+)
 
 
 class BreadcrumbMixin:
@@ -102,3 +113,246 @@ class PersonRolesView(PermissionRequiredMixin, BreadcrumbMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, f"Roles updated for {self.person.display_name}.")
         return redirect(reverse("workforce:people"))
+
+
+# --- Importing monthly figures -----------------------------------------------------------------------------
+
+IMPORT_PERMISSION = "workforce.import_workforce_figures"
+IMPORT_CRUMBS = (("Home", "home"), ("Import workforce figures", "workforce:import"))
+
+
+class ImportView(PermissionRequiredMixin, BreadcrumbMixin, SingleTableMixin, FormView):
+    """Who: academy admins (workforce.import_workforce_figures). Upload form, template, history."""
+
+    permission_required = IMPORT_PERMISSION
+    template_name = "workforce/import.html"
+    form_class = WorkforceImportForm
+    table_class = WorkforceImportTable
+    table_pagination = {"per_page": 10}
+
+    def get_table_data(self):
+        return selectors.workforce_import_list()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            columns=importing.COLUMNS,
+            codes=selectors.import_reference_codes(),
+            max_megabytes=importing.max_upload_bytes() // (1024 * 1024),
+            max_rows=importing.max_rows(),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        try:
+            workforce_import = services.workforce_import_create(
+                uploaded_file=form.cleaned_data["file"], uploaded_by=self.request.user
+            )
+        except ValidationError as error:
+            form.add_error("file", error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"{workforce_import.file_name} uploaded. We are checking every row.")
+        return redirect(workforce_import.get_absolute_url())
+
+
+class ImportTemplateView(PermissionRequiredMixin, View):
+    """Who: academy admins. The template file, with the header and two example rows."""
+
+    permission_required = IMPORT_PERMISSION
+
+    def get(self, request, fmt):
+        if fmt not in ("csv", "xlsx"):
+            raise Http404("There is a CSV and an Excel template only.")
+        header = list(importing.COLUMN_NAMES)
+        rows = importing.template_rows()
+        if fmt == "xlsx":
+            content = xlsx_bytes(header, rows, sheet_title="Figures")
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        else:
+            content, content_type = csv_bytes(header, rows), "text/csv; charset=utf-8"
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="workforce-figures-template.{fmt}"'
+        return response
+
+
+class ImportDetailView(PermissionRequiredMixin, BreadcrumbMixin, DetailView):
+    """Who: academy admins. One import: progress, its errors, its preview, or what it changed."""
+
+    permission_required = IMPORT_PERMISSION
+    breadcrumbs = IMPORT_CRUMBS
+    template_name = "workforce/import_detail.html"
+    context_object_name = "workforce_import"
+
+    def get_queryset(self):
+        return selectors.workforce_import_list()
+
+    def get_context_data(self, **kwargs):
+        workforce_import = self.object
+        return super().get_context_data(
+            progress=services.workforce_import_progress(workforce_import), **kwargs
+        )
+
+
+class ImportStatusView(ImportDetailView):
+    """The progress panel, polled by htmx; once the work is finished it asks the page to reload."""
+
+    template_name = "workforce/_import_progress.html"
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if not self.object.in_progress:
+            response["HX-Refresh"] = "true"
+        return response
+
+
+class ImportActionView(PermissionRequiredMixin, SingleObjectMixin, View):
+    """POST only: confirm or cancel a checked import."""
+
+    permission_required = IMPORT_PERMISSION
+    action = "confirm"
+
+    def get_queryset(self):
+        return selectors.workforce_import_list()
+
+    def post(self, request, pk):
+        workforce_import = self.get_object()
+        try:
+            if self.action == "confirm":
+                services.workforce_import_confirm(
+                    workforce_import=workforce_import, confirmed_by=request.user
+                )
+                messages.success(request, f"Importing {workforce_import.file_name}.")
+            else:
+                services.workforce_import_cancel(workforce_import=workforce_import, cancelled_by=request.user)
+                messages.success(request, f"{workforce_import.file_name} was cancelled; nothing changed.")
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect(workforce_import.get_absolute_url())
+
+
+# --- Culture and inclusion ---------------------------------------------------------------------------------
+
+
+class CultureDashboardView(PermissionRequiredMixin, BreadcrumbMixin, TemplateView):
+    """Who: board members and academy admins (workforce.view_workforce_dashboard)."""
+
+    permission_required = "workforce.view_workforce_dashboard"
+    template_name = "workforce/culture.html"
+
+    def get_context_data(self, **kwargs):
+        organisations = selectors.culture_organisations()
+        years = selectors.culture_years()
+        data = self.request.GET if self.request.GET else None
+        form = CultureFilterForm(data, organisations=organisations, years=years)
+        organisation = year = None
+        if form.is_bound and form.is_valid():
+            organisation, year = form.cleaned_data["organisation"], form.cleaned_data["year"]
+        else:
+            own = self.request.user.organisation_id
+            organisation = organisations.filter(pk=own).first() or organisations.first()
+            year = years[0] if years else None
+            if not form.is_bound:
+                form = CultureFilterForm(
+                    initial={"organisation": organisation, "year": year},
+                    organisations=organisations,
+                    years=years,
+                )
+        dashboard = selectors.culture_dashboard(organisation=organisation, year=year)
+        return super().get_context_data(
+            form=form,
+            dashboard=dashboard,
+            rules={
+                "rl_lower": culture.RL_LOWER,
+                "rl_upper": culture.RL_UPPER,
+                "percentage_gap": culture.PERCENTAGE_GAP_FLAG,
+                "score_gap": culture.SCORE_GAP_FLAG,
+            },
+            **kwargs,
+        )
+
+
+# --- Workforce dashboard and metric pages (board members and academy admins) ------------------------------
+
+
+class WorkforceScopeMixin(PermissionRequiredMixin, BreadcrumbMixin):
+    """Who: board members and academy admins (workforce.view_workforce_dashboard); staff get 403."""
+
+    permission_required = "workforce.view_workforce_dashboard"
+
+    def get_filterset(self):
+        if not hasattr(self, "_filterset"):
+            self._filterset = WorkforceFigureFilter(
+                self.request.GET or None, queryset=Observation.objects.none()
+            )
+        return self._filterset
+
+    def get_scope(self) -> dict:
+        return self.get_filterset().scope()
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.copy()
+        query.pop("sort", None)
+        return super().get_context_data(filter=self.get_filterset(), scope_query=query.urlencode(), **kwargs)
+
+
+class WorkforceDashboardView(WorkforceScopeMixin, TemplateView):
+    template_name = "workforce/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        dashboard = selectors.workforce_dashboard(**self.get_scope())
+        concerns = [row for row in dashboard.rows if row.system.is_concern]
+        missing = [row for row in dashboard.rows if row.system.misses_target]
+        return super().get_context_data(
+            dashboard=dashboard, concerns=concerns, missing_target=missing, **kwargs
+        )
+
+
+class MetricDetailView(WorkforceScopeMixin, TemplateView):
+    template_name = "workforce/metric_detail.html"
+    breakdown_per_page = 50
+    breadcrumbs = (("Home", "home"), ("Workforce dashboard", "workforce:dashboard"))
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.user.has_perm(self.permission_required):
+            self.metric = get_object_or_404(selectors.metric_definitions(), code=kwargs["code"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        scope = self.get_scope()
+        series = selectors.metric_series(metric=self.metric, **scope)
+        summary = selectors.metric_summary_for(series)
+        chart = charts.series_chart(series) if series.points else None
+        figures = selectors.metric_breakdown(metric=self.metric, **scope)
+        table = OrganisationBreakdownTable(breakdown_rows(self.metric, figures))
+        RequestConfig(self.request, paginate={"per_page": self.breakdown_per_page}).configure(table)
+        return super().get_context_data(
+            metric=self.metric,
+            series=series,
+            summary=summary,
+            chart=chart,
+            table=table,
+            includes_synthetic=series.includes_synthetic or any(f.includes_synthetic for f in figures),
+            suppression_applies=self.metric.counts_people,
+            **kwargs,
+        )
+
+
+class MetricBreakdownExportView(WorkforceScopeMixin, View):
+    """The breakdown table as CSV or XLSX: suppressed like the page, formula-safe cells."""
+
+    formats = {
+        "csv": ("text/csv; charset=utf-8", exports.csv_bytes),
+        "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", exports.xlsx_bytes),
+    }
+
+    def get(self, request, code, fmt):
+        if fmt not in self.formats:
+            raise Http404("Unknown export format")
+        metric = get_object_or_404(selectors.metric_definitions(), code=code)
+        figures = selectors.metric_breakdown(metric=metric, **self.get_scope())
+        rows = [row["export"] for row in breakdown_rows(metric, figures)]
+        content_type, render = self.formats[fmt]
+        header = breakdown_export_header(metric)
+        body = render(header, rows, sheet_title=metric.name) if fmt == "xlsx" else render(header, rows)
+        response = HttpResponse(body, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{metric.code}-by-organisation.{fmt}"'
+        return response

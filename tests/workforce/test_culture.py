@@ -1,0 +1,107 @@
+"""Gap flags and trends for WRES / WDES (pure rules), and the culture selector's suppression."""
+
+from decimal import Decimal as D
+
+import pytest
+
+from workforce import culture, selectors
+from workforce.suppression import SUPPRESSED
+
+from ..factories import OrganisationFactory
+from .import_factories import InclusionResultFactory, StaffSurveyScoreFactory
+
+WRES2 = culture.INDICATORS["wres-2"]  # relative likelihood
+WRES6 = culture.INDICATORS["wres-6"]  # harassment from staff: lower is better
+WRES7 = culture.INDICATORS["wres-7"]  # equal opportunities: higher is better
+WDES8 = culture.INDICATORS["wdes-8"]  # disabled staff only
+WDES9 = culture.INDICATORS["wdes-9"]  # engagement score
+
+
+def test_there_are_nine_wres_indicators_and_ten_wdes_metrics():
+    assert [i.number for i in culture.WRES_INDICATORS] == [str(n) for n in range(1, 10)]
+    assert [i.number for i in culture.WDES_METRICS] == [str(n) for n in range(1, 11)]
+
+
+@pytest.mark.parametrize(
+    ("value", "flagged"),
+    [
+        ("1.00", False),
+        ("1.25", False),  # on the upper edge of the non-adverse range: not flagged
+        ("1.251", True),
+        ("0.80", False),  # on the lower edge: not flagged
+        ("0.799", True),
+        ("3.2", True),
+    ],
+)
+def test_relative_likelihood_is_flagged_outside_0_80_to_1_25(value, flagged):
+    assert culture.is_flagged(WRES2, D(value), None) is flagged
+
+
+@pytest.mark.parametrize(
+    ("indicator", "value", "comparison", "flagged"),
+    [
+        (WRES6, "30", "25", True),  # 5 points worse: flagged
+        (WRES6, "29.9", "25", False),
+        (WRES6, "20", "30", False),  # better off: never flagged
+        (WRES7, "45", "50", True),  # higher is better: 5 points lower is flagged
+        (WRES7, "45.1", "50", False),
+        (WDES9, "6.5", "7.0", True),
+        (WDES9, "6.6", "7.0", False),
+        (WDES8, "10", None, False),  # one group only: trend, no flag
+    ],
+)
+def test_two_group_gaps_are_flagged_when_the_group_is_worse_off_by_the_threshold(
+    indicator, value, comparison, flagged
+):
+    assert culture.is_flagged(indicator, D(value), D(comparison) if comparison else None) is flagged
+
+
+@pytest.mark.parametrize(
+    ("indicator", "now", "before", "expected"),
+    [
+        (WRES2, ("1.20", None), ("1.40", None), "better"),
+        (WRES2, ("0.90", None), ("0.70", None), "better"),  # closer to parity from below
+        (WRES2, ("0.80", None), ("1.25", None), "same"),  # equally far from parity on a ratio scale
+        (WRES2, ("1.50", None), ("1.20", None), "worse"),
+        (WRES6, ("28", "25"), ("31", "25"), "better"),
+        (WRES7, ("40", "50"), ("45", "50"), "worse"),
+        (WRES7, ("40", "50"), None, ""),
+    ],
+)
+def test_trend_says_whether_things_got_fairer(indicator, now, before, expected):
+    def pair(values):
+        return [None if v is None else D(v) for v in values] if values else [None, None]
+
+    assert culture.trend(indicator, *pair(now), *pair(before)) == expected
+
+
+@pytest.mark.django_db
+def test_selector_suppresses_small_counts_and_the_figures_built_from_them():
+    org = OrganisationFactory()
+    InclusionResultFactory(organisation=org, year=2025, indicator="wres-2", value="1.5", group_count=7)
+    InclusionResultFactory(organisation=org, year=2024, indicator="wres-2", value="1.6", group_count=8)
+    InclusionResultFactory(
+        organisation=org, year=2025, indicator="wres-9", standard="wres", value="20", comparison_value="30",
+        group_count=0, comparison_count=12,
+    )  # fmt: skip
+    StaffSurveyScoreFactory(organisation=org, year=2025, respondents=6)
+    dashboard = selectors.culture_dashboard(organisation=org, year=2025)
+    wres = {row.indicator.code: row for row in dashboard.wres}
+    assert (wres["wres-2"].value, wres["wres-2"].group_count) == (SUPPRESSED, SUPPRESSED)
+    assert wres["wres-2"].flagged is False and wres["wres-2"].trend == ""
+    assert wres["wres-2"].previous_value == D("1.6")  # last year's counts were big enough
+    assert wres["wres-2"].comparison_count == 100
+    # 0 stays 0 and is not suppressed; 12 rounds to 10; the gap (10 points) is flagged.
+    assert (wres["wres-9"].group_count, wres["wres-9"].comparison_count, wres["wres-9"].flagged) == (
+        0,
+        10,
+        True,
+    )
+    assert wres["wres-5"].missing
+    themes = {row.theme: row for row in dashboard.themes}
+    assert (themes["engagement"].score, themes["engagement"].respondents) == (SUPPRESSED, SUPPRESSED)
+    assert themes["morale"].score is None
+    assert dashboard.flagged_count == 1
+    assert [(g.organisation, g.wres_flagged, g.reported) for g in dashboard.gaps_by_organisation] == [
+        (org, 1, 2)
+    ]

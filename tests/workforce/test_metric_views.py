@@ -1,0 +1,156 @@
+"""Workforce dashboard, metric page and breakdown export: who may see them and what they show."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from workforce.models import Sector
+from workforce.roles import Role
+
+from ..factories import OrganisationFactory, UserFactory
+from .metric_factories import add_series
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    ("workforce:dashboard", {}),
+    ("workforce:metric", {"code": "sickness-absence"}),
+    ("workforce:metric_export", {"code": "sickness-absence", "fmt": "csv"}),
+    ("workforce:metric_export", {"code": "sickness-absence", "fmt": "xlsx"}),
+]
+
+
+@pytest.fixture
+def figures():
+    nhs = OrganisationFactory(code="uhl", short_name="UHL", name="University Hospitals", sector=Sector.NHS)
+    care = OrganisationFactory(
+        code="care", short_name="Care", name='=HYPERLINK("x")', sector=Sector.ADULT_SOCIAL_CARE
+    )
+    steady = [(40, 1000), (42, 1000)] * 7
+    add_series("sickness-absence", nhs, steady + [(50, 1000), (52, 1000), (54, 1000), (56, 1000)] * 2)
+    add_series("sickness-absence", care, [(35, 1000)] * 22)
+    add_series("headcount", nhs, [1000 + i for i in range(22)])
+    add_series("headcount", care, [5] * 22)
+    return {"nhs": nhs, "care": care}
+
+
+@pytest.mark.parametrize(("name", "kwargs"), PAGES)
+def test_anonymous_users_are_sent_to_sign_in(client, name, kwargs):
+    url = reverse(name, kwargs=kwargs)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('account_login')}?next={url}"
+
+
+@pytest.mark.parametrize(("name", "kwargs"), PAGES)
+@pytest.mark.parametrize("role", [None, Role.PROGRAMME_LEAD])
+def test_staff_and_programme_leads_are_forbidden(client, name, kwargs, role):
+    client.force_login(UserFactory(roles=[role] if role else []))
+    response = client.get(reverse(name, kwargs=kwargs))
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("role", [Role.BOARD_MEMBER, Role.ACADEMY_ADMIN])
+def test_board_members_and_admins_see_every_metric(client, figures, role):
+    client.force_login(UserFactory(roles=[role]))
+    response = client.get(reverse("workforce:dashboard"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Workforce dashboard" in page
+    for name in ("Staff in post (headcount)", "Vacancy rate", "Staff turnover (12 months)", "Bank spend"):
+        assert name in page
+    assert "NHS and adult social care side by side" in page
+    # The rising sickness absence is listed as a concern, with its icon's meaning as alt text.
+    assert 'data-metric="sickness-absence" data-variation="concern"' in page
+    assert 'alt="Special cause concern (high)"' in page
+    assert "Synthetic demo data" not in page  # these figures are not synthetic
+
+
+def test_nav_and_home_card_only_for_those_who_may_see_the_dashboard(client, figures):
+    client.force_login(UserFactory())
+    assert reverse("workforce:dashboard") not in client.get("/").content.decode()
+    client.force_login(UserFactory(roles=[Role.BOARD_MEMBER]))
+    home = client.get("/").content.decode()
+    assert f'href="{reverse("workforce:dashboard")}"' in home
+    assert "Workforce dashboard" in home
+
+
+def test_synthetic_figures_are_labelled(client):
+    add_series("headcount", OrganisationFactory(), [100] * 3, synthetic=True)
+    client.force_login(UserFactory(roles=[Role.BOARD_MEMBER]))
+    for url in (reverse("workforce:dashboard"), reverse("workforce:metric", kwargs={"code": "headcount"})):
+        assert "Synthetic demo data" in client.get(url).content.decode()
+    export = client.get(reverse("workforce:metric_export", kwargs={"code": "headcount", "fmt": "csv"}))
+    assert "Synthetic demo data" in export.content.decode("utf-8-sig")
+
+
+def test_dashboard_filters_by_sector(client, figures):
+    client.force_login(UserFactory(roles=[Role.BOARD_MEMBER]))
+    page = client.get(reverse("workforce:dashboard"), {"sector": "asc"}).content.decode()
+    assert 'data-metric="sickness-absence" data-variation="common_cause"' in page
+    assert "3.5%" in page
+
+
+def test_dashboard_reports_a_bad_period(client, figures):
+    client.force_login(UserFactory(roles=[Role.BOARD_MEMBER]))
+    page = client.get(reverse("workforce:dashboard"), {"start": "2022-01", "end": "2021-01"}).content.decode()
+    assert "There is a problem" in page
+    assert "The end month must be the same as or after the start month" in page
+    page = client.get(reverse("workforce:dashboard"), {"start": "last year"}).content.decode()
+    assert "Enter a month as a year and month, for example 2024-04" in page
+
+
+def test_metric_page_shows_chart_table_breakdown_and_definition(client, figures):
+    client.force_login(UserFactory(roles=[Role.BOARD_MEMBER]))
+    response = client.get(reverse("workforce:metric", kwargs={"code": "sickness-absence"}))
+    page = response.content.decode()
+    assert '<img src="data:image/svg+xml;base64,' in page
+    chart = response.context["chart"]
+    assert f'alt="{chart.alt}"' in page.replace("&#x27;", "'")
+    assert chart.alt.startswith("Sickness absence rate (LLR system) shows special cause concern")
+    assert "The chart&#x27;s figures as a table" in page or "The chart's figures as a table" in page
+    assert len(chart.rows) == 22
+    assert "Full-time-equivalent days lost to sickness" in page  # the definition
+    assert "UHL" in page and "Care" in page  # the breakdown
+    assert "Download the breakdown as CSV" in page
+
+
+def test_breakdown_is_sortable(client, figures):
+    client.force_login(UserFactory(roles=[Role.BOARD_MEMBER]))
+    url = reverse("workforce:metric", kwargs={"code": "sickness-absence"})
+    ascending = client.get(url, {"sort": "value"}).content.decode()
+    descending = client.get(url, {"sort": "-value"}).content.decode()
+    assert ascending.index(">Care<") < ascending.index(">UHL<")
+    assert descending.index(">UHL<") < descending.index(">Care<")
+
+
+def test_unknown_metric_and_format_are_404(client):
+    client.force_login(UserFactory(roles=[Role.BOARD_MEMBER]))
+    assert client.get(reverse("workforce:metric", kwargs={"code": "nope"})).status_code == 404
+    url = reverse("workforce:metric_export", kwargs={"code": "headcount", "fmt": "pdf"})
+    assert client.get(url).status_code == 404
+
+
+def test_csv_export_is_suppressed_and_formula_safe(client, figures):
+    client.force_login(UserFactory(roles=[Role.BOARD_MEMBER]))
+    response = client.get(reverse("workforce:metric_export", kwargs={"code": "headcount", "fmt": "csv"}))
+    assert response["Content-Disposition"] == 'attachment; filename="headcount-by-organisation.csv"'
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:4] == ["Organisation", "Sector", "Month", "Staff in post (headcount) (Count of people)"]
+    by_org = {row[0]: row for row in rows[1:]}
+    assert by_org['\'=HYPERLINK("x")'][3] == "*"  # 5 people: suppressed; and the name is not a formula
+    assert by_org["University Hospitals"][3] == "1020"  # 1021 rounded to the nearest 5
+
+
+def test_xlsx_export_matches(client, figures):
+    client.force_login(UserFactory(roles=[Role.ACADEMY_ADMIN]))
+    url = reverse("workforce:metric_export", kwargs={"code": "sickness-absence", "fmt": "xlsx"})
+    response = client.get(url, {"sector": "nhs"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = list(sheet.values)
+    assert values[0][0] == "Organisation"
+    assert [row[0] for row in values[1:]] == ["University Hospitals"]
+    assert values[1][3] == pytest.approx(5.6)
