@@ -14,6 +14,9 @@ class NavItem:
 NAVIGATION = (
     NavItem("Home", "home"),
     NavItem("People and roles", "workforce:people", "workforce.manage_people"),
+    NavItem("Board overview", "pledges:board", "pledges.view_board_overview"),
+    NavItem("Pledges", "pledges:list"),
+    NavItem("Manage pledges", "pledges:manage_pledges", "pledges.manage_pledges"),
 )
 
 
@@ -50,6 +53,26 @@ HOME_CARDS = (
         "Find people and give them the programme lead, board member or admin role.",
         "workforce:people",
         "workforce.manage_people",
+    ),
+    HomeCard(
+        "Board overview",
+        "The 13 pledges at a glance, workforce headlines, programme reach and what changed since the "
+        "last meeting.",
+        "pledges:board",
+        "pledges.view_board_overview",
+    ),
+    HomeCard("Our pledges", "What each of the 13 pledges means and how it is progressing.", "pledges:list"),
+    HomeCard(
+        "Pledges and objectives",
+        "Edit the pledges and the recruit, retain and reform objectives, post updates and see their history.",
+        "pledges:manage_pledges",
+        "pledges.manage_pledges",
+    ),
+    HomeCard(
+        "Workstreams and programmes",
+        "Add, edit, reorder and archive the workstreams and the programmes in the catalogue.",
+        "programmes:manage_programmes",
+        "programmes.manage_programmes",
     ),
 )
 
