@@ -232,7 +232,7 @@ def seed_updates(pledges: list[Pledge], objectives: list[Objective], author: Use
                 narrative = f"Synthetic demo update for {period_start:%B %Y}, for a placeholder pledge."
             ProgressUpdate.objects.update_or_create(
                 pledge=pledge,
-                published_on=period_end + datetime.timedelta(days=7),
+                published_on=min(period_end + datetime.timedelta(days=7), today),
                 defaults={
                     "status": status,
                     "narrative": f"Demo data. {narrative}",
@@ -248,7 +248,7 @@ def seed_updates(pledges: list[Pledge], objectives: list[Objective], author: Use
             period_end = _month_start(period_start + datetime.timedelta(days=93)) - datetime.timedelta(days=1)
             ProgressUpdate.objects.update_or_create(
                 objective=objective,
-                published_on=period_end + datetime.timedelta(days=7),
+                published_on=min(period_end + datetime.timedelta(days=7), today),
                 defaults={
                     "status": [Status.AT_RISK, Status.ON_TRACK][index % 2],
                     "narrative": "Demo data. Synthetic quarterly update on this objective.",
@@ -272,6 +272,21 @@ def seed_board_meetings(today, user: User) -> None:
     )
 
 
+def backdate_history(today) -> None:
+    """The demo's history should read as if it happened over the year: each update's versions are dated
+    when it was published, and the seeded pledges, objectives and links a year ago (system rows only)."""
+    tz = timezone.get_current_timezone()
+    year_ago = datetime.datetime.combine(today - datetime.timedelta(days=365), datetime.time(9), tz)
+    for model in (Pledge, Objective, MetricLink):
+        model.history.filter(history_user__isnull=True).update(history_date=year_ago)
+    for update in ProgressUpdate.objects.filter(
+        author__email="admin@example.org", narrative__startswith="Demo data."
+    ):
+        update.history.filter(history_user__isnull=True).update(
+            history_date=datetime.datetime.combine(update.published_on, datetime.time(9), tz)
+        )
+
+
 def seed() -> dict:
     today = timezone.localdate()
     admin = User.objects.filter(email="admin@example.org").first() or User.objects.order_by("pk").first()
@@ -281,4 +296,5 @@ def seed() -> dict:
     updates = seed_updates(pledges, objectives, admin, today) if admin else 0
     if admin:
         seed_board_meetings(today, admin)
+    backdate_history(today)
     return {"pledges": len(pledges), "objectives": len(objectives), "updates": updates}

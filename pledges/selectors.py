@@ -380,7 +380,7 @@ def changes_since(since: datetime.date, *, limit: int = 50) -> list[Change]:
         .select_related("history_user", "pledge", "objective")
         .order_by("-history_date")[:limit]
     ):
-        subject = record.pledge or record.objective
+        subject = f"pledge {record.pledge.number}" if record.pledge else f"objective “{record.objective}”"
         verb = "posted" if record.history_type == "+" else actions[record.history_type]
         changes.append(
             Change(

@@ -75,7 +75,7 @@ class MetricFactory(factory.django.DjangoModelFactory):
 
 
 def add_series(metric, values, *, start=datetime.date(2025, 1, 1), organisations=None):
-    """Monthly observations giving ``values`` (as percentages) at system level, split over two organisations."""
+    """Monthly observations giving ``values`` (percentages) at system level, over two organisations."""
     organisations = organisations or [OrganisationFactory(), OrganisationFactory()]
     month = start
     for value in values:
