@@ -17,7 +17,10 @@ NAVIGATION = (
     NavItem("People and roles", "workforce:people", "workforce.manage_people"),
     NavItem("Culture and inclusion", "workforce:culture", "workforce.view_workforce_dashboard"),
     NavItem("Import figures", "workforce:import", "workforce.import_workforce_figures"),
+    NavItem("Board overview", "pledges:board", "pledges.view_board_overview"),
     NavItem("Board reports", "pledges:board_reports", "pledges.request_board_report"),
+    NavItem("Pledges", "pledges:list"),
+    NavItem("Manage pledges", "pledges:manage_pledges", "pledges.manage_pledges"),
 )
 
 
@@ -78,6 +81,26 @@ HOME_CARDS = (
         "Request the board pack as a PDF, follow its progress and find earlier packs.",
         "pledges:board_reports",
         "pledges.request_board_report",
+    ),
+    HomeCard(
+        "Board overview",
+        "The 13 pledges at a glance, workforce headlines, programme reach and what changed since the "
+        "last meeting.",
+        "pledges:board",
+        "pledges.view_board_overview",
+    ),
+    HomeCard("Our pledges", "What each of the 13 pledges means and how it is progressing.", "pledges:list"),
+    HomeCard(
+        "Pledges and objectives",
+        "Edit the pledges and the recruit, retain and reform objectives, post updates and see their history.",
+        "pledges:manage_pledges",
+        "pledges.manage_pledges",
+    ),
+    HomeCard(
+        "Workstreams and programmes",
+        "Add, edit, reorder and archive the workstreams and the programmes in the catalogue.",
+        "programmes:manage_programmes",
+        "programmes.manage_programmes",
     ),
 )
 

@@ -1,162 +1,220 @@
-import datetime as dt
-
 from django import forms
-from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 
-from .models import BoardReport, BoardReportSchedule, BoardReportSection
+from workforce.models import MetricDefinition, User
+from workforce.roles import Role
 
-FRONT_SHEET_WIDGETS = {
-    "key_points": forms.Textarea(attrs={"rows": 5}),
-    "recommendation": forms.Textarea(attrs={"rows": 3}),
-    "strategic_alignment": forms.Textarea(attrs={"rows": 3}),
-    "risks": forms.Textarea(attrs={"rows": 3}),
-    "equality_impact": forms.Textarea(attrs={"rows": 3}),
-}
-FRONT_SHEET_FORM_FIELDS = [
-    "meeting_name",
-    "agenda_item",
-    "title",
-    "purpose",
-    "sponsor",
-    "author",
-    "key_points",
-    "recommendation",
-    "strategic_alignment",
-    "risks",
-    "equality_impact",
-    "previously_considered",
-]
+from .models import BoardMeeting, MetricLink, Objective, PeoplePromiseElement, Pledge, ProgressUpdate
 
 
-class MonthInput(forms.DateInput):
-    input_type = "month"
+def lead_choices():
+    """People who can be named leads: anyone holding a role beyond staff."""
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(groups__name__in=[r.value for r in Role]) | Q(is_superuser=True))
+        .distinct()
+        .order_by("last_name", "first_name", "email")
+    )
 
-    def format_value(self, value):
-        if isinstance(value, dt.date):
-            return value.strftime("%Y-%m")
-        return value
 
-
-class MonthField(forms.DateField):
-    widget = MonthInput
-    input_formats = ["%Y-%m", "%m/%Y", "%Y-%m-%d"]
+class LeadChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.display_name} ({obj.email})"
 
 
 class DateInput(forms.DateInput):
+    """A native date picker; its value must be ISO 8601 whatever the locale."""
+
     input_type = "date"
 
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+    def __init__(self, attrs=None, format="%Y-%m-%d"):  # noqa: A002 - Django's own argument name
+        super().__init__(attrs=attrs, format=format)
 
 
-class BoardReportRequestForm(forms.ModelForm):
-    meeting_date = forms.DateField(
-        label="Date of the board meeting",
-        widget=DateInput(),
-        error_messages={"required": "Enter the date of the board meeting"},
+class PledgeForm(forms.ModelForm):
+    lead = LeadChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        label="Named lead (optional)",
+        empty_label="No named lead",
+        help_text="The named lead may post progress updates for this pledge.",
     )
-    period_start = MonthField(
-        label="First month covered", error_messages={"required": "Enter the first month the pack covers"}
-    )
-    period_end = MonthField(
-        label="Last month covered", error_messages={"required": "Enter the last month the pack covers"}
-    )
-    sections = forms.MultipleChoiceField(
-        choices=BoardReportSection.choices,
+    objectives = forms.ModelMultipleChoiceField(
+        queryset=Objective.objects.none(),
+        required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Sections",
-        help_text="The front sheet, a contents page and the chosen sections, in this order.",
-        error_messages={"required": "Choose at least one section"},
+        label="Objectives that deliver this pledge",
+    )
+    people_promise_elements = forms.ModelMultipleChoiceField(
+        queryset=PeoplePromiseElement.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="People Promise elements",
     )
 
     class Meta:
-        model = BoardReport
-        fields = ["meeting_date", "period_start", "period_end", "sections", *FRONT_SHEET_FORM_FIELDS]
-        widgets = FRONT_SHEET_WIDGETS
-        labels = {"meeting_name": "Meeting", "title": "Title of the paper"}
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("period_start"), cleaned.get("period_end")
-        if start and end and start > end:
-            self.add_error("period_end", "The last month must be the same as or after the first month")
-        return cleaned
-
-    def _post_clean(self):
-        # The service validates and saves; the model instance is not built from the form here.
-        pass
-
-
-def board_report_people():
-    """People a pack can be sent to: those who may request and see board packs."""
-    perm = Q(groups__permissions__codename="request_board_report") | Q(
-        user_permissions__codename="request_board_report"
-    )
-    return get_user_model().objects.filter(perm, is_active=True).distinct().order_by("last_name", "email")
-
-
-class BoardReportScheduleForm(forms.ModelForm):
-    sections = forms.MultipleChoiceField(
-        choices=BoardReportSection.choices, widget=forms.CheckboxSelectMultiple, label="Sections"
-    )
-    meeting_dates = forms.CharField(
-        label="Board meeting dates",
-        help_text="One date a line, for example 2027-03-12.",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        required=False,
-    )
-    recipients = forms.ModelMultipleChoiceField(
-        queryset=board_report_people(),
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-        label="Send the pack to",
-        help_text="They get an email with a link when it is ready; the file is not attached.",
-    )
-
-    class Meta:
-        model = BoardReportSchedule
+        model = Pledge
         fields = [
-            "is_active",
-            "working_days_before",
-            "period_months",
-            "sections",
-            "recipients",
-            *FRONT_SHEET_FORM_FIELDS,
+            "number",
+            "title",
+            "is_placeholder_wording",
+            "description",
+            "executive_lead",
+            "lead",
+            "objectives",
+            "people_promise_elements",
         ]
-        widgets = FRONT_SHEET_WIDGETS
         labels = {
-            "is_active": "Generate packs on this schedule",
-            "working_days_before": "Working days before each meeting",
-            "meeting_name": "Meeting",
-            "title": "Title of the paper",
+            "number": "Pledge number",
+            "title": "Title",
+            "is_placeholder_wording": "The title is a placeholder, not the plan's official wording",
+            "description": "What this pledge means (optional)",
+            "executive_lead": "Executive lead (optional)",
+        }
+        help_texts = {
+            "number": "The pledge's number in the LLR Five-Year Plan, from 1 to 13.",
+            "description": "In plain words, for staff. It is shown on the pledge page.",
+            "executive_lead": "Name and job title, for example: Chief People Officer.",
+        }
+        error_messages = {
+            "number": {
+                "required": "Enter the pledge number",
+                "unique": "Another pledge already has this number. Choose a different number",
+                "max_value": "Pledge number must be 99 or less",
+                "min_value": "Pledge number must be 1 or more",
+                "invalid": "Pledge number must be a whole number, like 7",
+            },
+            "title": {"required": "Enter the pledge's title"},
+        }
+        widgets = {"number": forms.NumberInput(attrs={"class": "nhsuk-input--width-4"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead"].queryset = lead_choices()
+        objectives = Objective.objects.filter(is_archived=False)
+        if self.instance.pk:
+            objectives = Objective.objects.filter(Q(is_archived=False) | Q(pledges=self.instance)).distinct()
+        self.fields["objectives"].queryset = objectives.order_by("pillar", "order", "title")
+        self.fields["objectives"].label_from_instance = lambda o: f"{o.get_pillar_display()}: {o.title}"
+
+
+class ObjectiveForm(forms.ModelForm):
+    lead = LeadChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        label="Named lead (optional)",
+        empty_label="No named lead",
+        help_text="The named lead may post progress updates for this objective.",
+    )
+
+    class Meta:
+        model = Objective
+        fields = ["pillar", "title", "description", "lead", "programmes"]
+        labels = {
+            "pillar": "Pillar",
+            "title": "Objective",
+            "description": "Description (optional)",
+            "programmes": "Programmes that serve this objective",
+        }
+        widgets = {"pillar": forms.RadioSelect, "programmes": forms.CheckboxSelectMultiple}
+        error_messages = {
+            "pillar": {"required": "Choose the pillar: recruit, retain or reform"},
+            "title": {"required": "Enter the objective"},
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["recipients"].queryset = board_report_people()
-        if self.instance.pk:
-            self.fields["meeting_dates"].initial = "\n".join(
-                f"{m.date:%Y-%m-%d}" for m in self.instance.meetings.all()
-            )
+        self.fields["lead"].queryset = lead_choices()
+        self.fields["programmes"].required = False
+        self.fields["programmes"].queryset = self.fields["programmes"].queryset.order_by("title")
 
-    def clean_meeting_dates(self):
-        dates = []
-        for number, line in enumerate(self.cleaned_data["meeting_dates"].splitlines(), start=1):
-            text = line.strip()
-            if not text:
-                continue
-            for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-                try:
-                    dates.append(dt.datetime.strptime(text, fmt).date())
-                    break
-                except ValueError:
-                    continue
-            else:
-                raise forms.ValidationError(
-                    f"Line {number} ({text}) is not a date: write dates like 2027-03-12, one a line"
-                )
-        return sorted(set(dates))
+    def validate_unique(self):
+        try:
+            self.instance.validate_constraints(exclude=set(self._get_validation_exclusions()))
+        except ValidationError:
+            self.add_error("title", "This pillar already has an objective with this wording")
 
-    def _post_clean(self):
+
+class ProgressUpdateForm(forms.ModelForm):
+    confirm_mismatch = forms.BooleanField(
+        required=False,
+        label="I have checked the metrics and want to post this status anyway",
+    )
+
+    class Meta:
+        model = ProgressUpdate
+        fields = ["status", "narrative", "actions_agreed", "period_start", "period_end", "published_on"]
+        labels = {
+            "status": "Status",
+            "narrative": "What has happened",
+            "actions_agreed": "Actions agreed (optional)",
+            "period_start": "Start of the period covered",
+            "period_end": "End of the period covered",
+            "published_on": "Date of the update",
+        }
+        help_texts = {
+            "narrative": "In plain words: progress, risks and what made the difference.",
+            "actions_agreed": "Who will do what, by when.",
+        }
+        widgets = {
+            "status": forms.RadioSelect,
+            "period_start": DateInput,
+            "period_end": DateInput,
+            "published_on": DateInput,
+        }
+        error_messages = {
+            "status": {"required": "Choose a status"},
+            "narrative": {"required": "Enter what has happened in the period"},
+            "period_start": {
+                "required": "Enter the start of the period covered",
+                "invalid": "Enter a real date",
+            },
+            "period_end": {"required": "Enter the end of the period covered", "invalid": "Enter a real date"},
+            "published_on": {"required": "Enter the date of the update", "invalid": "Enter a real date"},
+        }
+
+    def __init__(self, *args, mismatches=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [c for c in self.fields["status"].choices if c[0]]
+        self.mismatches = mismatches or []
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("period_start"), cleaned.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", "The end of the period must be on or after its start")
+        return cleaned
+
+
+class MetricLinkForm(forms.ModelForm):
+    class Meta:
+        model = MetricLink
+        fields = ["metric", "target", "is_key"]
+        labels = {
+            "metric": "Workforce metric",
+            "target": "Target (optional)",
+            "is_key": "This is the key metric (shown on the board overview)",
+        }
+        error_messages = {"metric": {"required": "Choose a workforce metric"}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["metric"].queryset = MetricDefinition.objects.all()
+        self.fields["metric"].empty_label = "Choose a metric"
+
+
+class BoardMeetingForm(forms.ModelForm):
+    class Meta:
+        model = BoardMeeting
+        fields = ["date", "note"]
+        labels = {"date": "Date of the board meeting", "note": "Note (optional)"}
+        help_texts = {"note": "For example: People and Culture Board, March."}
+        widgets = {"date": DateInput}
+        error_messages = {
+            "date": {"required": "Enter the date of the meeting", "invalid": "Enter a real date"}
+        }
+
+    def validate_unique(self):
+        # Setting an existing date again just updates its note.
         pass

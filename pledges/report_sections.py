@@ -13,7 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
-from . import report_charts, selectors
+from workforce import charts
+from workforce import selectors as workforce_selectors
+
+from . import selectors
 from .models import BoardReport, BoardReportSection
 
 
@@ -51,8 +54,19 @@ class ReportInputs:
         self.report = report
 
     @cached_property
-    def metrics(self) -> list[selectors.MetricSummary]:
-        return selectors.metric_summaries(start=self.report.period_start, end=self.report.period_end)
+    def metrics(self) -> list[workforce_selectors.MetricSummary]:
+        """The workforce dashboard's own summaries (system level) for the period of the pack."""
+        return workforce_selectors.metric_summaries(
+            start=self.report.period_start, end=self.report.period_end
+        )
+
+    @cached_property
+    def panels(self) -> list[MetricPanel]:
+        panels = []
+        for summary in self.metrics:
+            chart = charts.series_chart(summary.series) if summary.series.points else None
+            panels.append(MetricPanel(summary=summary, chart=chart))
+        return panels
 
 
 def ordered_sections(codes: list[str]) -> list[Section]:
@@ -71,70 +85,59 @@ def build_front_sheet(inputs: ReportInputs) -> dict:
 
 @register(BoardReportSection.PLEDGE_PROGRESS)
 def build_pledge_progress(inputs: ReportInputs) -> dict:
-    return {"pledges": list(selectors.pledge_list_for_board())}
+    # The board overview's rows: latest update, recent statuses, key metric and any status mismatch.
+    return {"rows": selectors.pledge_rows(list(selectors.pledge_list()))}
 
 
 @dataclass(frozen=True)
 class MetricPanel:
-    summary: selectors.MetricSummary
-    chart_url: str | None
-    chart_alt: str
-    variation_url: str
-    variation_alt: str
-    assurance_url: str
-    assurance_alt: str
+    summary: workforce_selectors.MetricSummary
+    chart: charts.SpcChart | None
 
+    @property
+    def unit(self) -> str:
+        return self.summary.metric.unit
 
-def _chart_alt(summary: selectors.MetricSummary) -> str:
-    points = summary.points
-    first, last = points[0], points[-1]
-    kind = "Run chart" if summary.result.is_run_chart else "Statistical process control chart"
-    text = (
-        f"{kind} of {summary.metric.name}, {len(points)} months from {first.month:%B %Y} "
-        f"({summary.format_value(first.value)}) to {last.month:%B %Y} ({summary.format_value(last.value)})"
-    )
-    if summary.result.mean is not None:
-        text += f"; mean {summary.format_value(summary.result.mean)}"
-    if summary.result.upper is not None:
-        text += (
-            f", process limits {summary.format_value(summary.result.lower)} to "
-            f"{summary.format_value(summary.result.upper)}"
-        )
-    return text + f". {summary.sentence} The data are in the appendix."
+    @property
+    def latest(self) -> str:
+        return charts.format_value(self.summary.latest_value, self.unit)
 
+    @property
+    def mean(self) -> str:
+        return charts.format_value(self.summary.spc.mean, self.unit)
 
-def metric_panels(inputs: ReportInputs) -> list[MetricPanel]:
-    panels = []
-    for summary in inputs.metrics:
-        direction = summary.metric.improvement_direction
-        variation = summary.result.variation_icon
-        assurance = summary.result.assurance_icon
-        panels.append(
-            MetricPanel(
-                summary=summary,
-                chart_url=report_charts.data_url(report_charts.spc_chart_svg(summary))
-                if summary.points
-                else None,
-                chart_alt=_chart_alt(summary) if summary.points else "",
-                variation_url=report_charts.data_url(report_charts.variation_icon_svg(variation, direction)),
-                variation_alt=f"Variation: {report_charts.VARIATION_LABELS[variation].lower()}",
-                assurance_url=report_charts.data_url(report_charts.assurance_icon_svg(assurance)),
-                assurance_alt=f"Assurance: {report_charts.ASSURANCE_LABELS[assurance].lower()}",
-            )
-        )
-    return panels
+    @property
+    def lower(self) -> str:
+        return charts.format_value(self.summary.spc.lower, self.unit)
+
+    @property
+    def upper(self) -> str:
+        return charts.format_value(self.summary.spc.upper, self.unit)
+
+    @property
+    def target(self) -> str:
+        return charts.format_value(self.summary.spc.target, self.unit)
+
+    @property
+    def change_year(self) -> str:
+        return charts.format_value(self.summary.change_year, self.unit, signed=True)
 
 
 @register(BoardReportSection.WORKFORCE_METRICS)
 def build_workforce_metrics(inputs: ReportInputs) -> dict:
-    return {"panels": metric_panels(inputs)}
+    return {
+        "panels": inputs.panels,
+        "synthetic": any(p.summary.includes_synthetic for p in inputs.panels),
+    }
 
 
 @register(BoardReportSection.CULTURE)
 def build_culture(inputs: ReportInputs) -> dict:
-    # Culture and inclusion selectors (WRES, WDES, staff survey) are being built; until they land the
-    # section states that there are no figures rather than showing any.
-    return {"tables": []}
+    years = workforce_selectors.culture_years()
+    if not years:
+        return {"dashboard": None}
+    dashboard = workforce_selectors.culture_dashboard(organisation=None, year=years[0])
+    return {"dashboard": dashboard}
 
 
 @register(BoardReportSection.PROGRAMME_REACH)
@@ -144,13 +147,16 @@ def build_programme_reach(inputs: ReportInputs) -> dict:
     by_workstream: dict[str, int] = {}
     for programme in Programme.objects.select_related("workstream").order_by("workstream__order"):
         by_workstream[programme.workstream.name] = by_workstream.get(programme.workstream.name, 0) + 1
-    # Reach (enrolments, completions, by organisation and staff group) arrives with the learning record.
-    return {"programmes_by_workstream": sorted(by_workstream.items()), "reach_rows": []}
+    # Reach (enrolments, completions) comes from the overview's selector once the learning record lands.
+    return {
+        "programmes_by_workstream": sorted(by_workstream.items()),
+        "reach_rows": selectors.programme_reach_headlines() or [],
+    }
 
 
 @register(BoardReportSection.DATA_APPENDIX)
 def build_data_appendix(inputs: ReportInputs) -> dict:
-    return {"metrics": [m for m in inputs.metrics if m.points]}
+    return {"panels": [p for p in inputs.panels if p.chart is not None]}
 
 
 @dataclass(frozen=True)

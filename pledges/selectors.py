@@ -1,153 +1,427 @@
-"""Reads for the pledges app: board report visibility and the figures the board pack shows."""
+"""Reads for pledges, objectives, progress and the board overview."""
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Prefetch, QuerySet, Sum
+from django.utils import timezone
 
+from programmes.models import Programme
 from workforce import spc
 from workforce.models import MetricDefinition, Observation
 
-from .models import BoardReport, BoardReportSchedule, Pledge
+from .models import BoardMeeting, MetricLink, Objective, Pledge, ProgressUpdate, Status
+from .status_rules import MetricAssurance, Mismatch, status_mismatches
+
+# --- Metrics --------------------------------------------------------------------------------------------
+# Until the workforce selectors (metric_summaries / metric_series) land on main, this small selector
+# computes each metric's system-level monthly series from Observation rows and runs workforce.spc.analyse.
+# Swap `metric_results` for the workforce selector when it exists; the callers only need MetricResult.
 
 
-def board_report_visible_to(user) -> QuerySet[BoardReport]:
-    """The board packs this user may see and download.
-
-    Academy admins (pledges.view_all_board_reports) see every pack; people who may request packs see the
-    ones they asked for and the ones sent to them. Anyone else sees none.
-    """
-    qs = BoardReport.objects.select_related("requested_by", "schedule")
-    if not user.is_authenticated or not user.has_perm("pledges.request_board_report"):
-        return qs.none()
-    if user.has_perm("pledges.view_all_board_reports"):
-        return qs
-    return qs.filter(Q(requested_by=user) | Q(recipients=user) | Q(schedule__recipients=user)).distinct()
-
-
-def board_report_schedule_get() -> BoardReportSchedule | None:
-    return BoardReportSchedule.objects.prefetch_related("recipients", "meetings").order_by("pk").first()
-
-
-def pledge_list_for_board() -> QuerySet[Pledge]:
-    return Pledge.objects.filter(is_archived=False).order_by("number")
-
-
-# --- Workforce metrics ----------------------------------------------------------------------------------
-# System-level monthly series from raw observations, the figures the workforce dashboard charts.
-# When the dashboard's own selectors (workforce.selectors.metric_series / metric_summaries) land, the
-# board pack should call them instead; this function keeps the same rule: system-level rates are
-# recomputed from the summed counts, never averaged from organisations' rates.
-
-UNIT_SUFFIX = {
-    MetricDefinition.Unit.PERCENT: "%",
-    MetricDefinition.Unit.COUNT: "",
-    MetricDefinition.Unit.WTE: " WTE",
-    MetricDefinition.Unit.GBP: "",
-    MetricDefinition.Unit.RATIO: "",
+# Making Data Count icon colours, shown as NHS.UK tags with words (never colour alone).
+VARIATION_LABELS = {
+    spc.IMPROVEMENT: ("Special cause improvement", "blue"),
+    spc.CONCERN: ("Special cause concern", "orange"),
+    spc.COMMON_CAUSE: ("Common cause variation", "grey"),
+    spc.NEITHER_HIGH: ("Special cause variation (high)", "purple"),
+    spc.NEITHER_LOW: ("Special cause variation (low)", "purple"),
 }
-
-
-VARIATION_TEXT = {
-    spc.IMPROVEMENT: "Improvement",
-    spc.CONCERN: "Concern",
-    spc.COMMON_CAUSE: "Common cause",
-    spc.NEITHER_HIGH: "Special cause (high)",
-    spc.NEITHER_LOW: "Special cause (low)",
+ASSURANCE_LABELS = {
+    spc.ASSURANCE_PASS: ("Consistently meets target", "blue"),
+    spc.ASSURANCE_FAIL: ("Consistently fails target", "orange"),
+    spc.ASSURANCE_HIT_OR_MISS: ("Hit or miss target", "grey"),
+    None: ("No target assurance", "white"),
 }
 
 
 @dataclass(frozen=True)
-class MetricPoint:
-    month: dt.date
-    value: float
-
-
-@dataclass(frozen=True)
-class MetricSummary:
+class MetricResult:
     metric: MetricDefinition
-    points: tuple[MetricPoint, ...]
-    result: spc.SpcResult
-    sentence: str
+    target: float | None
+    months: list[datetime.date]
+    values: list[float]
+    spc: spc.SpcResult
 
     @property
-    def latest(self) -> MetricPoint | None:
-        return self.points[-1] if self.points else None
+    def latest_value(self) -> float | None:
+        return self.values[-1] if self.values else None
 
     @property
-    def unit_suffix(self) -> str:
-        return UNIT_SUFFIX.get(self.metric.unit, "")
+    def latest_month(self) -> datetime.date | None:
+        return self.months[-1] if self.months else None
 
     @property
-    def rows(self) -> list[dict]:
-        """The appendix rows: each month's value with its SPC lines and variation."""
-        return [
-            {
-                "month": point.month,
-                "value": point.value,
-                "mean": spc_point.mean,
-                "lower": spc_point.lower,
-                "upper": spc_point.upper,
-                "variation": VARIATION_TEXT.get(spc_point.variation, spc_point.variation),
-            }
-            for point, spc_point in zip(self.points, self.result.points, strict=True)
-        ]
+    def variation(self) -> str:
+        return self.spc.variation_icon
 
-    def format_value(self, value: float | None) -> str:
+    @property
+    def assurance(self) -> str | None:
+        return self.spc.assurance_icon
+
+    @property
+    def variation_label(self) -> str:
+        return VARIATION_LABELS[self.spc.variation_icon][0]
+
+    @property
+    def variation_tag(self) -> str:
+        return VARIATION_LABELS[self.spc.variation_icon][1]
+
+    @property
+    def assurance_label(self) -> str:
+        return ASSURANCE_LABELS[self.spc.assurance_icon][0]
+
+    @property
+    def assurance_tag(self) -> str:
+        return ASSURANCE_LABELS[self.spc.assurance_icon][1]
+
+    @property
+    def latest_display(self) -> str:
+        value = self.latest_value
         if value is None:
-            return "–"
+            return "No figures yet"
+        if self.metric.unit == MetricDefinition.Unit.PERCENT:
+            return f"{value:.1f}%"
         if self.metric.unit == MetricDefinition.Unit.GBP:
             return f"£{value:,.0f}"
-        if self.metric.unit == MetricDefinition.Unit.COUNT:
-            return f"{value:,.0f}"
-        return f"{value:,.1f}{self.unit_suffix}"
+        return f"{value:,.1f}".removesuffix(".0")
+
+    @property
+    def sentence(self) -> str:
+        unit = "%" if self.metric.unit == MetricDefinition.Unit.PERCENT else ""
+        return spc.describe(self.spc, name=self.metric.name, unit=unit)
 
 
-def _series_rows(*, start: dt.date, end: dt.date, metric_ids: list[int]):
-    return (
-        Observation.objects.filter(
-            metric_id__in=metric_ids, staff_group__isnull=True, month__gte=start, month__lte=end
-        )
+def _system_series(metric_ids) -> dict[int, list[tuple[datetime.date, float]]]:
+    """Monthly system-level values per metric: sums of the organisations' figures (all staff groups),
+    and for ratio metrics the summed numerators over the summed denominators (never averaged rates)."""
+    metrics = {m.pk: m for m in MetricDefinition.objects.filter(pk__in=metric_ids)}
+    rows = (
+        Observation.objects.filter(metric_id__in=metrics, staff_group__isnull=True)
         .values("metric_id", "month")
-        .annotate(num=Sum("numerator"), den=Sum("denominator"), n=Count("id"))
+        .annotate(num=Sum("numerator"), den=Sum("denominator"))
         .order_by("metric_id", "month")
+    )
+    series: dict[int, list[tuple[datetime.date, float]]] = defaultdict(list)
+    for row in rows:
+        metric = metrics[row["metric_id"]]
+        if metric.aggregation == MetricDefinition.Aggregation.RATIO:
+            if not row["den"]:
+                continue
+            value = row["num"] / row["den"] * metric.scale
+        else:
+            value = row["num"]
+        series[metric.pk].append((row["month"], float(value)))
+    return series
+
+
+def metric_results(targets: dict[int, Decimal | None]) -> dict[int, MetricResult]:
+    """SPC results per metric id; ``targets`` maps each metric id to the target to assure against
+    (None: the metric's own target)."""
+    if not targets:
+        return {}
+    series = _system_series(list(targets))
+    metrics = MetricDefinition.objects.in_bulk(list(targets))
+    results = {}
+    for metric_id, target in targets.items():
+        metric = metrics[metric_id]
+        effective = target if target is not None else metric.target
+        points = series.get(metric_id, [])
+        values = [v for _, v in points]
+        results[metric_id] = MetricResult(
+            metric=metric,
+            target=float(effective) if effective is not None else None,
+            months=[m for m, _ in points],
+            values=values,
+            spc=spc.analyse(
+                values,
+                direction=metric.improvement_direction,
+                target=float(effective) if effective is not None else None,
+            ),
+        )
+    return results
+
+
+@dataclass(frozen=True)
+class LinkedMetric:
+    link: MetricLink
+    result: MetricResult
+
+
+def linked_metrics(subject: Pledge | Objective) -> list[LinkedMetric]:
+    links = list(subject.metric_links.select_related("metric"))
+    results = {link.pk: metric_results({link.metric_id: link.target})[link.metric_id] for link in links}
+    return [LinkedMetric(link=link, result=results[link.pk]) for link in links]
+
+
+def status_check(*, subject: Pledge | Objective, status: str) -> list[Mismatch]:
+    """The status/metric mismatches for a proposed status on this pledge or objective."""
+    return status_mismatches(
+        status,
+        [
+            MetricAssurance(name=lm.link.metric.name, assurance=lm.result.assurance)
+            for lm in linked_metrics(subject)
+        ],
     )
 
 
-def _point(metric: MetricDefinition, row: dict) -> MetricPoint | None:
-    if metric.aggregation == MetricDefinition.Aggregation.RATIO:
-        if not row["den"]:
-            return None
-        value = row["num"] / row["den"] * Decimal(metric.scale)
-    else:
-        value = row["num"]
-    return MetricPoint(month=row["month"], value=round(float(value), 4))
+# --- Pledges and objectives ------------------------------------------------------------------------------
 
 
-def metric_system_series(*, metric: MetricDefinition, start: dt.date, end: dt.date) -> list[MetricPoint]:
-    """Monthly system-level values of one metric from ``start`` to ``end`` (first days of months)."""
-    points = (_point(metric, row) for row in _series_rows(start=start, end=end, metric_ids=[metric.pk]))
-    return [p for p in points if p is not None]
+def pledge_list(*, include_archived: bool = False) -> QuerySet[Pledge]:
+    qs = Pledge.objects.all()
+    return qs if include_archived else qs.filter(is_archived=False)
 
 
-def metric_summaries(*, start: dt.date, end: dt.date) -> list[MetricSummary]:
-    """Every metric with its system series, SPC result and one generated sentence (two queries)."""
-    metrics = list(MetricDefinition.objects.order_by("order", "name"))
-    by_id: dict[int, list[MetricPoint]] = {m.pk: [] for m in metrics}
-    lookup = {m.pk: m for m in metrics}
-    for row in _series_rows(start=start, end=end, metric_ids=list(by_id)):
-        point = _point(lookup[row["metric_id"]], row)
-        if point is not None:
-            by_id[row["metric_id"]].append(point)
-    summaries = []
-    for metric in metrics:
-        points = by_id[metric.pk]
-        target = float(metric.target) if metric.target is not None else None
-        result = spc.analyse([p.value for p in points], direction=metric.improvement_direction, target=target)
-        unit = UNIT_SUFFIX.get(metric.unit, "").strip()
-        sentence = spc.describe(result, name=metric.name, unit=unit)
-        summaries.append(MetricSummary(metric=metric, points=tuple(points), result=result, sentence=sentence))
-    return summaries
+def objective_list(*, include_archived: bool = False) -> QuerySet[Objective]:
+    qs = Objective.objects.select_related("lead")
+    return qs if include_archived else qs.filter(is_archived=False)
+
+
+def pledge_detail_queryset() -> QuerySet[Pledge]:
+    return pledge_list().prefetch_related(
+        "people_promise_elements",
+        Prefetch("objectives", queryset=Objective.objects.filter(is_archived=False)),
+        Prefetch(
+            "objectives__programmes",
+            queryset=Programme.objects.exclude(status=Programme.Status.ARCHIVED).order_by("title"),
+        ),
+    )
+
+
+def pledge_programmes(pledge: Pledge) -> list[Programme]:
+    """The programmes that serve a pledge: those linked to any of its (live) objectives."""
+    return list(
+        Programme.objects.filter(objectives__pledges=pledge, objectives__is_archived=False)
+        .exclude(status=Programme.Status.ARCHIVED)
+        .select_related("workstream")
+        .distinct()
+        .order_by("title")
+    )
+
+
+def updates_for(subject: Pledge | Objective) -> QuerySet[ProgressUpdate]:
+    return subject.updates.select_related("author")
+
+
+def user_may_post_update(user, subject: Pledge | Objective) -> bool:
+    """Academy admins for any pledge or objective; anyone for the ones they are the named lead of."""
+    if not user.is_authenticated:
+        return False
+    return user.has_perm("pledges.manage_pledges") or (
+        subject.lead_id is not None and subject.lead_id == user.pk
+    )
+
+
+STATUS_TAG = {
+    Status.ON_TRACK: "green",
+    Status.AT_RISK: "yellow",
+    Status.OFF_TRACK: "red",
+    Status.COMPLETE: "blue",
+}
+STATUS_PLAIN_WORDS = {
+    Status.ON_TRACK: "This is on track: the work is going as planned.",
+    Status.AT_RISK: "This is at risk: some of the work may not happen as planned, "
+    "and the board is watching it.",
+    Status.OFF_TRACK: "This is off track: the work is behind plan and actions have been agreed "
+    "to recover it.",
+    Status.COMPLETE: "This is complete: what was promised has been delivered.",
+}
+STATUS_RANK = {Status.OFF_TRACK: 0, Status.AT_RISK: 1, Status.ON_TRACK: 2, Status.COMPLETE: 3}
+
+
+def sparkline_points(statuses: list[str], *, width: int = 80, height: int = 24) -> str:
+    if not statuses:
+        return ""
+    step = width / max(len(statuses) - 1, 1)
+    return " ".join(
+        f"{round(i * step, 1)},{round(height - 2 - STATUS_RANK[s] * (height - 4) / 3, 1)}"
+        for i, s in enumerate(statuses)
+    )
+
+
+def trend_word(statuses: list[str]) -> str:
+    """'Improving', 'Worsening' or 'No change' from the last two statuses (oldest first)."""
+    if len(statuses) < 2:
+        return "Not enough updates yet"
+    before, now = STATUS_RANK[statuses[-2]], STATUS_RANK[statuses[-1]]
+    if now > before:
+        return "Improving"
+    if now < before:
+        return "Worsening"
+    return "No change"
+
+
+# --- Board overview --------------------------------------------------------------------------------------
+
+TREND_LENGTH = 6
+
+
+@dataclass
+class PledgeRow:
+    pledge: Pledge
+    latest: ProgressUpdate | None
+    statuses: list[str]  # oldest first, up to TREND_LENGTH
+    key_metric: MetricResult | None
+    mismatches: list[Mismatch] = field(default_factory=list)
+
+    @property
+    def trend(self) -> str:
+        return trend_word(self.statuses)
+
+    @property
+    def status_tags(self) -> list[tuple[str, str]]:
+        return [(Status(s).label, STATUS_TAG[s]) for s in self.statuses]
+
+    @property
+    def sparkline(self) -> str:
+        """SVG polyline points for the recent statuses: off track low, complete high (80 x 24 box)."""
+        return sparkline_points(self.statuses)
+
+    @property
+    def sparkline_dots(self) -> list[tuple[str, str]]:
+        return [tuple(pair.split(",")) for pair in self.sparkline.split()]
+
+    @property
+    def sparkline_text(self) -> str:
+        return "Recent statuses, oldest first: " + ", ".join(Status(s).label.lower() for s in self.statuses)
+
+
+def pledge_rows(pledges: list[Pledge]) -> list[PledgeRow]:
+    """The pledges with their latest update, recent statuses and key metric, in a fixed number of queries."""
+    pledge_ids = [p.pk for p in pledges]
+    updates: dict[int, list[ProgressUpdate]] = defaultdict(list)
+    for update in (
+        ProgressUpdate.objects.filter(pledge_id__in=pledge_ids)
+        .select_related("author")
+        .order_by("pledge_id", "-published_on", "-created_at")
+    ):
+        updates[update.pledge_id].append(update)
+    links = {}
+    for link in MetricLink.objects.filter(pledge_id__in=pledge_ids).select_related("metric"):
+        current = links.get(link.pledge_id)
+        if current is None or (link.is_key and not current.is_key):
+            links[link.pledge_id] = link
+    results = metric_results({link.metric_id: link.target for link in links.values()})
+    rows = []
+    for pledge in pledges:
+        recent = updates.get(pledge.pk, [])[:TREND_LENGTH]
+        latest = recent[0] if recent else None
+        link = links.get(pledge.pk)
+        key = results.get(link.metric_id) if link else None
+        mismatches = []
+        if latest is not None and key is not None:
+            mismatches = status_mismatches(latest.status, [MetricAssurance(key.metric.name, key.assurance)])
+        rows.append(
+            PledgeRow(
+                pledge=pledge,
+                latest=latest,
+                statuses=[u.status for u in reversed(recent)],
+                key_metric=key,
+                mismatches=mismatches,
+            )
+        )
+    return rows
+
+
+def workforce_headlines() -> list[MetricResult]:
+    """Every workforce metric that has figures, with its latest value, variation and assurance."""
+    metric_ids = list(
+        Observation.objects.filter(staff_group__isnull=True).values_list("metric_id", flat=True).distinct()
+    )
+    results = metric_results(dict.fromkeys(metric_ids))
+    return sorted(results.values(), key=lambda r: (r.metric.order, r.metric.name))
+
+
+def programme_reach_headlines() -> list[tuple[str, str]] | None:
+    """HOOK (issue 3/4): enrolments and completions per programme arrive with the enrolment models.
+
+    Returns None until they exist, and the overview shows an empty state. When programmes gains its
+    reach selector, return its headline figures here as (label, value) pairs.
+    """
+    return None
+
+
+def last_board_meeting(*, today: datetime.date | None = None) -> BoardMeeting | None:
+    today = today or timezone.localdate()
+    return BoardMeeting.objects.filter(date__lte=today).order_by("-date").first()
+
+
+def next_board_meeting(*, today: datetime.date | None = None) -> BoardMeeting | None:
+    today = today or timezone.localdate()
+    return BoardMeeting.objects.filter(date__gt=today).order_by("date").first()
+
+
+@dataclass(frozen=True)
+class Change:
+    when: datetime.datetime
+    who: str
+    what: str
+    url: str | None
+
+
+def changes_since(since: datetime.date, *, limit: int = 50) -> list[Change]:
+    """Progress updates and edits to pledges, objectives and metric links since a date, newest first."""
+    from django.urls import reverse
+
+    start = timezone.make_aware(datetime.datetime.combine(since, datetime.time.min))
+    changes: list[Change] = []
+    actions = {"+": "created", "~": "changed", "-": "deleted"}
+
+    def who(record):
+        return record.history_user.display_name if record.history_user else "The system"
+
+    for record in (
+        ProgressUpdate.history.filter(history_date__gte=start)
+        .select_related("history_user", "pledge", "objective")
+        .order_by("-history_date")[:limit]
+    ):
+        subject = f"pledge {record.pledge.number}" if record.pledge else f"objective “{record.objective}”"
+        verb = "posted" if record.history_type == "+" else actions[record.history_type]
+        changes.append(
+            Change(
+                record.history_date,
+                who(record),
+                f"Progress update {verb} on {subject}: {Status(record.status).label}",
+                reverse("pledges:update_history", kwargs={"pk": record.id}),
+            )
+        )
+    for model, label, url_name in (
+        (Pledge, "Pledge", "pledges:pledge_history"),
+        (Objective, "Objective", "pledges:objective_history"),
+    ):
+        for record in (
+            model.history.filter(history_date__gte=start)
+            .select_related("history_user")
+            .order_by("-history_date")[:limit]
+        ):
+            reason = f" ({record.history_change_reason})" if record.history_change_reason else ""
+            name = f"{record.number}: {record.title}" if model is Pledge else record.title
+            changes.append(
+                Change(
+                    record.history_date,
+                    who(record),
+                    f"{label} {name} {actions[record.history_type]}{reason}",
+                    reverse(url_name, kwargs={"pk": record.id}),
+                )
+            )
+    for record in (
+        MetricLink.history.filter(history_date__gte=start)
+        .select_related("history_user", "metric", "pledge", "objective")
+        .order_by("-history_date")[:limit]
+    ):
+        subject = record.pledge or record.objective
+        changes.append(
+            Change(
+                record.history_date,
+                who(record),
+                f"Metric link {record.metric} for {subject} {actions[record.history_type]}",
+                None,
+            )
+        )
+    changes.sort(key=lambda c: c.when, reverse=True)
+    return changes[:limit]

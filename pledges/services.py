@@ -1,463 +1,255 @@
-"""Writes for the pledges app: board pack requests, their generation, the stale-run sweep and schedules.
+"""Writes for pledges, objectives, metric links, progress updates and board meetings.
 
-Generation is idempotent and safe to run more than once, concurrently or after a crash:
-
-* a run *claims* the request row under ``select_for_update``: it sets status "running", a fresh
-  ``run_token`` and a heartbeat; a request that is done, or running with a fresh heartbeat, is left alone;
-* progress writes carry the token, so a run that has been superseded (the sweep requeued it because its
-  heartbeat stopped) notices and stops without writing;
-* the file has one name per request, replaced under the row lock when the run that owns the row
-  completes, so any number of runs leave exactly one file.
+Every change is kept by django-simple-history; services set the author (``_history_user``) and save once per
+change so each edit is one version, with its many-to-many links captured in the same version.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import logging
-import time
-import uuid
-from collections.abc import Iterable
+import datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone
+from django.db import models, transaction
 
-from workforce.pdf import RenderedPdf, render_pdf_document
-
-from . import report_sections
-from .models import BoardMeeting, BoardReport, BoardReportSchedule, BoardReportSection
-
-logger = logging.getLogger(__name__)
-
-FRONT_SHEET_FIELDS = (
-    "meeting_name",
-    "agenda_item",
-    "title",
-    "purpose",
-    "sponsor",
-    "author",
-    "key_points",
-    "recommendation",
-    "strategic_alignment",
-    "risks",
-    "equality_impact",
-    "previously_considered",
-)
-MAX_KEY_POINTS = 5
+from .models import BoardMeeting, MetricLink, Objective, Pledge, ProgressUpdate
+from .selectors import status_check
 
 
-class RunSuperseded(Exception):
-    """This run no longer owns the request (the sweep handed it to another run)."""
-
-
-def _enqueue_generation(report_id: int) -> None:
-    from . import tasks
-
-    transaction.on_commit(lambda: tasks.board_report_generate.delay(report_id))
-
-
-def _validate_options(*, meeting_date, period_start, period_end, sections, front_sheet: dict) -> None:
-    errors = {}
-    if period_start > period_end:
-        errors["period_end"] = "The end of the period must be on or after its start."
-    unknown = [code for code in sections if code not in BoardReportSection.values]
-    if not sections:
-        errors["sections"] = "Choose at least one section for the pack."
-    elif unknown:
-        errors["sections"] = f"Unknown section: {', '.join(unknown)}."
-    points = [line for line in (front_sheet.get("key_points") or "").splitlines() if line.strip()]
-    if len(points) > MAX_KEY_POINTS:
-        errors["key_points"] = (
-            f"A front sheet has {MAX_KEY_POINTS} key points at most; you gave {len(points)}. "
-            "Merge or remove some."
-        )
-    if errors:
-        raise ValidationError(errors)
-
-
-def _month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-@transaction.atomic
-def board_report_request(
-    *,
-    requested_by,
-    meeting_date: dt.date,
-    period_start: dt.date,
-    period_end: dt.date,
-    sections: list[str],
-    front_sheet: dict | None = None,
-    recipients: Iterable = (),
-    schedule: BoardReportSchedule | None = None,
-) -> BoardReport:
-    """Record a request for a board pack and queue its generation (after the transaction commits)."""
-    front_sheet = {k: v for k, v in (front_sheet or {}).items() if k in FRONT_SHEET_FIELDS}
-    period_start, period_end = _month_start(period_start), _month_start(period_end)
-    _validate_options(
-        meeting_date=meeting_date,
-        period_start=period_start,
-        period_end=period_end,
-        sections=sections,
-        front_sheet=front_sheet,
-    )
-    ordered = [code for code in BoardReportSection.values if code in sections]
-    report = BoardReport(
-        requested_by=requested_by,
-        meeting_date=meeting_date,
-        period_start=period_start,
-        period_end=period_end,
-        sections=ordered,
-        schedule=schedule,
-        **front_sheet,
-    )
-    report.full_clean(exclude=["file"])
-    report.save()
-    if recipients:
-        report.recipients.set(recipients)
-    _enqueue_generation(report.pk)
-    return report
-
-
-@transaction.atomic
-def board_report_retry(*, report: BoardReport, requested_by) -> BoardReport:
-    """Queue a failed request again, on the same row."""
-    report = BoardReport.objects.select_for_update().get(pk=report.pk)
-    if report.status != BoardReport.Status.FAILED:
-        raise ValidationError("Only a pack that failed can be tried again; this one is not failed.")
-    report.status = BoardReport.Status.QUEUED
-    report.progress = 0
-    report.progress_message = f"Queued again by {requested_by.display_name}"
-    report.error = ""
-    report.run_token = None
-    report.attempts = 0
-    report.save()
-    _enqueue_generation(report.pk)
-    return report
-
-
-# --- Generation -------------------------------------------------------------------------------------------
-
-
-def _is_stale(report: BoardReport, now: dt.datetime) -> bool:
-    limit = dt.timedelta(seconds=settings.LLR_BOARD_REPORT_STALE_SECONDS)
-    return report.heartbeat_at is None or report.heartbeat_at < now - limit
-
-
-@transaction.atomic
-def board_report_claim(*, report_id: int) -> uuid.UUID | None:
-    """Take ownership of a request for one run; None when there is nothing to do."""
-    report = BoardReport.objects.select_for_update().filter(pk=report_id).first()
-    if report is None or report.status in {BoardReport.Status.DONE, BoardReport.Status.FAILED}:
-        return None
-    now = timezone.now()
-    if report.status == BoardReport.Status.RUNNING and not _is_stale(report, now):
-        return None  # another run is alive and working on it
-    token = uuid.uuid4()
-    report.status = BoardReport.Status.RUNNING
-    report.run_token = token
-    report.attempts += 1
-    report.progress = 1
-    report.progress_message = "Starting"
-    report.started_at = report.heartbeat_at = now
-    report.error = ""
-    report.save()
-    return token
-
-
-def board_report_progress(*, report_id: int, token: uuid.UUID, progress: int, message: str) -> None:
-    """Record progress and a heartbeat; raises RunSuperseded when this run no longer owns the row."""
-    updated = BoardReport.objects.filter(
-        pk=report_id, run_token=token, status=BoardReport.Status.RUNNING
-    ).update(progress=min(progress, 99), progress_message=message[:200], heartbeat_at=timezone.now())
-    if not updated:
-        raise RunSuperseded(f"Board report {report_id}: this run was superseded.")
-
-
-def board_report_fail(*, report_id: int, error: str, token: uuid.UUID | None = None) -> None:
-    qs = BoardReport.objects.filter(pk=report_id).exclude(status=BoardReport.Status.DONE)
-    if token is not None:
-        qs = qs.filter(run_token=token)
-    qs.update(
-        status=BoardReport.Status.FAILED,
-        error=error,
-        run_token=None,
-        finished_at=timezone.now(),
-        progress_message="Failed",
-    )
-
-
-def _css_string(text: str) -> str:
-    return "".join(ch if ch.isalnum() or ch in " .,:-" else f"\\{ord(ch):x} " for ch in text)
-
-
-def board_report_html(report: BoardReport, *, on_progress=None) -> str:
-    """The pack's HTML, from the section builders and their templates."""
-    built = report_sections.build_sections(report, on_progress=on_progress)
-    contents = [{"code": b.section.code, "title": b.section.title} for b in built if b.section.in_contents]
-    return render_to_string(
-        "pledges/board_report/pdf/report.html",
-        {
-            "report": report,
-            "sections": built,
-            "contents": contents,
-            "period": report_sections.period_label(report.period_start, report.period_end),
-            "generated_on": timezone.localtime(),
-        },
-    )
-
-
-class _LayoutProgress(logging.Handler):
-    """Turns WeasyPrint's "Step 5 - Creating layout - Page N" log lines into throttled heartbeats."""
-
-    def __init__(self, callback):
-        super().__init__(level=logging.INFO)
-        self.callback = callback
-        self.last = 0.0
-
-    def emit(self, record):
-        now = time.monotonic()
-        if now - self.last < 0.5:
-            return
-        self.last = now
-        self.callback(record.getMessage())
-
-
-def board_report_render(report: BoardReport, html: str, *, on_step=None) -> RenderedPdf:
-    handler = _LayoutProgress(on_step) if on_step else None
-    progress_logger = logging.getLogger("weasyprint.progress")
-    if handler:
-        progress_logger.addHandler(handler)
+def _save_with_links(*, obj: models.Model, user, links: dict, reason: str = "") -> None:
+    """Save ``obj`` and set its many-to-many ``links`` (None: leave as is) as a single recorded version."""
+    obj.full_clean(exclude=list(links))
+    creating = obj.pk is None
+    obj.skip_history_when_saving = True
     try:
-        return render_pdf_document(html)
+        if creating:
+            obj.save()
+        for name, values in links.items():
+            if values is not None:
+                getattr(obj, name).set(values)
     finally:
-        if handler:
-            progress_logger.removeHandler(handler)
+        del obj.skip_history_when_saving
+    obj._history_user = user
+    obj._change_reason = reason or None
+    obj.save()
+    if creating:
+        # The one version written above is the creation, with the links in it.
+        obj.history.filter(history_id=obj.history.latest().history_id).update(history_type="+")
+
+
+def _clean_order(queryset, order: int | None) -> int:
+    if order is not None:
+        return order
+    last = queryset.aggregate(m=models.Max("order"))["m"]
+    return 0 if last is None else last + 1
+
+
+# --- Pledges ---------------------------------------------------------------------------------------------
+
+PLEDGE_FIELDS = ("number", "title", "description", "executive_lead", "is_placeholder_wording", "lead")
 
 
 @transaction.atomic
-def board_report_complete(
-    *, report_id: int, token: uuid.UUID, pdf: bytes, page_count: int, seconds: float
-) -> BoardReport:
-    """Store the file and mark the request done, if this run still owns it."""
-    report = BoardReport.objects.select_for_update().get(pk=report_id)
-    if report.run_token != token or report.status != BoardReport.Status.RUNNING:
-        raise RunSuperseded(f"Board report {report_id}: another run finished or took over.")
-    name = f"board-reports/board-report-{report.pk}.pdf"
-    storage = report.file.storage
-    if report.file and report.file.name != name and storage.exists(report.file.name):
-        storage.delete(report.file.name)
-    if storage.exists(name):
-        storage.delete(name)
-    report.file.save(name.rsplit("/", 1)[1], ContentFile(pdf), save=False)
-    if report.file.name != name:  # the storage must never have picked another name
-        raise RuntimeError(f"Board report {report_id} stored as {report.file.name}, expected {name}.")
-    report.file_size = len(pdf)
-    report.page_count = page_count
-    report.render_seconds = round(seconds, 3)
-    report.status = BoardReport.Status.DONE
-    report.progress = 100
-    report.progress_message = "Ready"
-    report.run_token = None
-    report.finished_at = timezone.now()
-    report.save()
-    from . import tasks
-
-    transaction.on_commit(lambda: tasks.board_report_notify.delay(report_id))
-    return report
-
-
-def board_report_generate(*, report_id: int) -> BoardReport | None:
-    """Generate the pack for one request; returns None when another run owns it or it is finished.
-
-    Temporary problems (database or broker connection) propagate after the row is released, so the task
-    can retry; anything else marks the request failed with a reason a person can act on.
-    """
-    token = board_report_claim(report_id=report_id)
-    if token is None:
-        return None
-    started = time.monotonic()
-    report = BoardReport.objects.get(pk=report_id)
-    sections = report_sections.ordered_sections(report.sections)
-    done = {"n": 0}
-
-    def section_progress(title: str) -> None:
-        done["n"] += 1
-        percent = 5 + int(55 * done["n"] / max(len(sections), 1))
-        board_report_progress(
-            report_id=report_id, token=token, progress=percent, message=f"Preparing {title}"
-        )
-
-    def layout_progress(message: str) -> None:
-        page = message.rsplit("Page", 1)[-1].strip() if "Page" in message else ""
-        text = f"Laying out page {page}" if page.isdigit() else "Laying out the pages"
-        board_report_progress(report_id=report_id, token=token, progress=70, message=text)
-
-    html = board_report_html(report, on_progress=section_progress)
-    board_report_progress(report_id=report_id, token=token, progress=65, message="Laying out the pages")
-    rendered = board_report_render(report, html, on_step=layout_progress)
-    board_report_progress(report_id=report_id, token=token, progress=95, message="Saving the file")
-    return board_report_complete(
-        report_id=report_id,
-        token=token,
-        pdf=rendered.data,
-        page_count=rendered.page_count,
-        seconds=time.monotonic() - started,
+def pledge_create(*, user, objectives=(), people_promise_elements=(), **fields) -> Pledge:
+    pledge = Pledge(**{k: fields[k] for k in PLEDGE_FIELDS if k in fields})
+    pledge.order = _clean_order(Pledge.objects.all(), fields.get("order"))
+    _save_with_links(
+        obj=pledge,
+        user=user,
+        links={"objectives": objectives, "people_promise_elements": people_promise_elements},
     )
-
-
-# --- Stale runs -------------------------------------------------------------------------------------------
-
-
-def board_report_sweep_stale(*, now: dt.datetime | None = None) -> dict[str, list[int]]:
-    """Runs whose heartbeat stopped (their worker died): requeue them, or fail them after too many tries."""
-    now = now or timezone.now()
-    cutoff = now - dt.timedelta(seconds=settings.LLR_BOARD_REPORT_STALE_SECONDS)
-    outcome: dict[str, list[int]] = {"requeued": [], "failed": []}
-    stale_ids = list(
-        BoardReport.objects.filter(status=BoardReport.Status.RUNNING, heartbeat_at__lt=cutoff).values_list(
-            "pk", flat=True
-        )
-    )
-    for report_id in stale_ids:
-        with transaction.atomic():
-            report = BoardReport.objects.select_for_update().get(pk=report_id)
-            if report.status != BoardReport.Status.RUNNING or not _is_stale(report, now):
-                continue
-            report.run_token = None
-            if report.attempts >= settings.LLR_BOARD_REPORT_MAX_ATTEMPTS:
-                report.status = BoardReport.Status.FAILED
-                report.finished_at = now
-                report.progress_message = "Failed"
-                report.error = (
-                    f"The generation stopped {report.attempts} times without finishing (the worker "
-                    "was interrupted or ran out of time). Try again; if it keeps failing, tell the "
-                    "portal's support team."
-                )
-                outcome["failed"].append(report_id)
-            else:
-                report.status = BoardReport.Status.QUEUED
-                report.progress_message = "Restarting after an interruption"
-                _enqueue_generation(report_id)
-                outcome["requeued"].append(report_id)
-            report.save()
-    if stale_ids:
-        logger.warning("Board report sweep", extra=outcome)
-    return outcome
-
-
-# --- Distribution -------------------------------------------------------------------------------------------
-
-
-def board_report_recipients(report: BoardReport) -> list:
-    people = {}
-    if report.requested_by_id:
-        people[report.requested_by_id] = report.requested_by
-    for person in report.recipients.all():
-        people[person.pk] = person
-    if report.schedule_id:
-        for person in report.schedule.recipients.all():
-            people[person.pk] = person
-    return [p for p in people.values() if p.is_active and p.has_perm("pledges.request_board_report")]
-
-
-def board_report_notify(*, report_id: int) -> int:
-    """Email everyone the pack is for a link to it (never the file). Sent once per request."""
-    from django.core.mail import EmailMultiAlternatives
-
-    with transaction.atomic():
-        report = BoardReport.objects.select_for_update().get(pk=report_id)
-        if report.status != BoardReport.Status.DONE or report.notified_at is not None:
-            return 0
-        report.notified_at = timezone.now()
-        report.save(update_fields=["notified_at"])
-    url = settings.LLR_PORTAL_URL.rstrip("/") + reverse("pledges:board_report_detail", args=[report.pk])
-    sent = 0
-    for person in board_report_recipients(report):
-        context = {"report": report, "url": url, "person": person}
-        message = EmailMultiAlternatives(
-            subject=f"Board pack ready: {report.meeting_name}, {report.meeting_date:%-d %B %Y}",
-            body=render_to_string("pledges/board_report/email/ready.txt", context),
-            to=[person.email],
-        )
-        message.attach_alternative(
-            render_to_string("pledges/board_report/email/ready.html", context), "text/html"
-        )
-        message.send()
-        sent += 1
-    return sent
-
-
-# --- Schedules --------------------------------------------------------------------------------------------
-
-
-def working_days_before(day: dt.date, n: int) -> dt.date:
-    """The date ``n`` working days (Monday to Friday) before ``day``."""
-    current = day
-    while n > 0:
-        current -= dt.timedelta(days=1)
-        if current.weekday() < 5:
-            n -= 1
-    return current
+    return pledge
 
 
 @transaction.atomic
-def board_report_schedule_save(
+def pledge_update(*, pledge: Pledge, user, objectives=None, people_promise_elements=None, **fields) -> Pledge:
+    for name in PLEDGE_FIELDS:
+        if name in fields:
+            setattr(pledge, name, fields[name])
+    _save_with_links(
+        obj=pledge,
+        user=user,
+        links={"objectives": objectives, "people_promise_elements": people_promise_elements},
+    )
+    return pledge
+
+
+def _set_archived(obj, *, user, archived: bool):
+    if obj.is_archived == archived:
+        return obj
+    obj.is_archived = archived
+    obj._history_user = user
+    obj._change_reason = "Archived" if archived else "Brought back from the archive"
+    obj.save()
+    return obj
+
+
+@transaction.atomic
+def pledge_archive(*, pledge: Pledge, user) -> Pledge:
+    """Archive, never delete: updates and history keep pointing at the pledge."""
+    return _set_archived(pledge, user=user, archived=True)
+
+
+@transaction.atomic
+def pledge_unarchive(*, pledge: Pledge, user) -> Pledge:
+    return _set_archived(pledge, user=user, archived=False)
+
+
+def _move(obj, *, queryset, user, direction: str):
+    """Swap ``obj`` with its neighbour in ``queryset`` (ordered by ``order``); renumbers to close gaps."""
+    if direction not in ("up", "down"):
+        raise ValidationError("Choose up or down")
+    items = list(queryset.select_for_update())
+    index = next(i for i, item in enumerate(items) if item.pk == obj.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(items):
+        return obj
+    items[index], items[other] = items[other], items[index]
+    for position, item in enumerate(items):
+        if item.order != position:
+            item.order = position
+            item._history_user = user
+            item._change_reason = "Reordered"
+            item.save(update_fields=["order"])
+    return obj
+
+
+@transaction.atomic
+def pledge_move(*, pledge: Pledge, user, direction: str) -> Pledge:
+    return _move(pledge, queryset=Pledge.objects.order_by("order", "number"), user=user, direction=direction)
+
+
+# --- Objectives ------------------------------------------------------------------------------------------
+
+OBJECTIVE_FIELDS = ("pillar", "title", "description", "lead")
+
+
+@transaction.atomic
+def objective_create(*, user, programmes=(), pledges=None, **fields) -> Objective:
+    objective = Objective(**{k: fields[k] for k in OBJECTIVE_FIELDS if k in fields})
+    objective.order = _clean_order(Objective.objects.filter(pillar=objective.pillar), fields.get("order"))
+    _save_with_links(obj=objective, user=user, links={"programmes": programmes})
+    return objective
+
+
+@transaction.atomic
+def objective_update(*, objective: Objective, user, programmes=None, **fields) -> Objective:
+    pillar_before = objective.pillar
+    for name in OBJECTIVE_FIELDS:
+        if name in fields:
+            setattr(objective, name, fields[name])
+    if objective.pillar != pillar_before:
+        objective.order = _clean_order(Objective.objects.filter(pillar=objective.pillar), None)
+    _save_with_links(obj=objective, user=user, links={"programmes": programmes})
+    return objective
+
+
+@transaction.atomic
+def objective_archive(*, objective: Objective, user) -> Objective:
+    return _set_archived(objective, user=user, archived=True)
+
+
+@transaction.atomic
+def objective_unarchive(*, objective: Objective, user) -> Objective:
+    return _set_archived(objective, user=user, archived=False)
+
+
+@transaction.atomic
+def objective_move(*, objective: Objective, user, direction: str) -> Objective:
+    return _move(
+        objective,
+        queryset=Objective.objects.filter(pillar=objective.pillar).order_by("order", "title"),
+        user=user,
+        direction=direction,
+    )
+
+
+# --- Metric links ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def metric_link_set(
+    *, subject: Pledge | Objective, metric, user, target=None, is_key: bool = False
+) -> MetricLink:
+    """Link a workforce metric to a pledge or objective (or update the link's target); one key metric each."""
+    key = {"pledge": subject} if isinstance(subject, Pledge) else {"objective": subject}
+    link = MetricLink.objects.filter(metric=metric, **key).first() or MetricLink(metric=metric, **key)
+    link.target = target
+    link.is_key = is_key
+    link._history_user = user
+    link.full_clean()
+    link.save()
+    if is_key:
+        for other in MetricLink.objects.filter(is_key=True, **key).exclude(pk=link.pk):
+            other.is_key = False
+            other._history_user = user
+            other.save()
+    return link
+
+
+@transaction.atomic
+def metric_link_remove(*, link: MetricLink, user) -> None:
+    """A link is not an official record in itself; removing it is kept in its history."""
+    link._history_user = user
+    link.delete()
+
+
+# --- Progress updates ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def progress_update_create(
     *,
-    schedule: BoardReportSchedule | None,
-    saved_by,
-    meeting_dates: list[dt.date],
-    recipients: Iterable,
-    fields: dict,
-) -> BoardReportSchedule:
-    """Create or update the schedule, its recipients and its meeting dates."""
-    schedule = schedule or BoardReportSchedule(created_by=saved_by)
-    for key, value in fields.items():
-        setattr(schedule, key, value)
-    unknown = [code for code in schedule.sections if code not in BoardReportSection.values]
-    if not schedule.sections or unknown:
-        raise ValidationError({"sections": "Choose at least one of the listed sections."})
-    schedule.full_clean()
-    schedule.save()
-    schedule.recipients.set(recipients)
-    wanted = set(meeting_dates)
-    schedule.meetings.exclude(date__in=wanted).delete()
-    for day in wanted:
-        BoardMeeting.objects.get_or_create(schedule=schedule, date=day)
-    return schedule
+    subject: Pledge | Objective,
+    author,
+    status: str,
+    narrative: str,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    published_on: datetime.date,
+    actions_agreed: str = "",
+) -> ProgressUpdate:
+    """Post an update; the status is checked against the linked metrics and any mismatch is kept with it."""
+    if subject.is_archived:
+        raise ValidationError(
+            f"{subject} is archived. Bring it back from the archive before posting updates."
+        )
+    mismatches = status_check(subject=subject, status=status)
+    update = ProgressUpdate(
+        pledge=subject if isinstance(subject, Pledge) else None,
+        objective=subject if isinstance(subject, Objective) else None,
+        status=status,
+        narrative=narrative,
+        actions_agreed=actions_agreed,
+        period_start=period_start,
+        period_end=period_end,
+        published_on=published_on,
+        author=author,
+        metric_check=" ".join(m.message for m in mismatches),
+    )
+    update.full_clean()
+    update._history_user = author
+    update.save()
+    return update
 
 
-def board_report_run_schedules(*, today: dt.date | None = None) -> list[BoardReport]:
-    """Create the pack for every scheduled meeting that is now due and has none yet."""
-    today = today or timezone.localdate()
-    created = []
-    for schedule in BoardReportSchedule.objects.filter(is_active=True):
-        for meeting in schedule.meetings.filter(date__gte=today):
-            if working_days_before(meeting.date, schedule.working_days_before) > today:
-                continue
-            if BoardReport.objects.filter(schedule=schedule, meeting_date=meeting.date).exists():
-                continue
-            period_end = _month_start(meeting.date.replace(day=1) - dt.timedelta(days=1))
-            period_start = period_end
-            for _ in range(schedule.period_months - 1):
-                period_start = _month_start(period_start - dt.timedelta(days=1))
-            try:
-                created.append(
-                    board_report_request(
-                        requested_by=schedule.created_by,
-                        meeting_date=meeting.date,
-                        period_start=period_start,
-                        period_end=period_end,
-                        sections=schedule.sections,
-                        front_sheet={f: getattr(schedule, f) for f in FRONT_SHEET_FIELDS},
-                        schedule=schedule,
-                    )
-                )
-            except IntegrityError:
-                # Another beat run created it a moment ago (one pack per scheduled meeting).
-                continue
-    return created
+@transaction.atomic
+def progress_update_edit(*, update: ProgressUpdate, user, **fields) -> ProgressUpdate:
+    for name in ("status", "narrative", "actions_agreed", "period_start", "period_end", "published_on"):
+        if name in fields:
+            setattr(update, name, fields[name])
+    update.metric_check = " ".join(
+        m.message for m in status_check(subject=update.subject, status=update.status)
+    )
+    update.full_clean()
+    update._history_user = user
+    update.save()
+    return update
+
+
+# --- Board meetings --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def board_meeting_set(*, date: datetime.date, user, note: str = "") -> BoardMeeting:
+    meeting, _ = BoardMeeting.objects.update_or_create(date=date, defaults={"note": note, "set_by": user})
+    return meeting

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
 from kombu.exceptions import OperationalError as BrokerError
 
-from . import services
+from . import report_services as services
 
 logger = logging.getLogger(__name__)
 

@@ -356,3 +356,62 @@ class MetricBreakdownExportView(WorkforceScopeMixin, View):
         response = HttpResponse(body, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{metric.code}-by-organisation.{fmt}"'
         return response
+
+
+# --- Shared page patterns for editing (any app) ---------------------------------------------------------
+
+
+class FormPageMixin:
+    """Renders includes/form_page.html: ``page_title``, optional ``caption``/``intro``, the form, a submit
+    button labelled ``submit_label`` and a cancel link (by default the parent page in the breadcrumbs)."""
+
+    template_name = "includes/form_page.html"
+    page_title = ""
+    submit_label = "Save"
+
+    def get_cancel_url(self):
+        return self.get_breadcrumbs()[-1][1]
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("page_title", self.page_title)
+        return super().get_context_data(
+            submit_label=self.submit_label, cancel_url=self.get_cancel_url(), **kwargs
+        )
+
+
+class ConfirmActionMixin:
+    """Use with ``DetailView``: GET shows a confirmation page (includes/confirm_page.html); POST calls
+    :meth:`act` and redirects to :meth:`get_cancel_url` with a message. ``question`` and ``done`` are
+    formatted with ``obj``; a ``ValidationError`` from :meth:`act` is shown as an error message."""
+
+    template_name = "includes/confirm_page.html"
+    context_object_name = "subject"
+    question = ""
+    explanation = ""
+    button = ""
+    done = ""
+
+    def get_cancel_url(self):
+        raise NotImplementedError
+
+    def act(self):
+        raise NotImplementedError
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            question=self.question.format(obj=self.object),
+            explanation=self.explanation,
+            button=self.button,
+            cancel_url=self.get_cancel_url(),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        try:
+            self.act()
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, self.done.format(obj=self.object))
+        return redirect(self.get_cancel_url())

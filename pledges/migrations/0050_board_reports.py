@@ -446,31 +446,5 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.CreateModel(
-            name="BoardMeeting",
-            fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("date", models.DateField()),
-                (
-                    "schedule",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="meetings",
-                        to="pledges.boardreportschedule",
-                    ),
-                ),
-            ],
-            options={
-                "ordering": ["date"],
-                "constraints": [
-                    models.UniqueConstraint(fields=("schedule", "date"), name="board_meeting_unique_date")
-                ],
-            },
-        ),
         migrations.RunPython(grant, migrations.RunPython.noop),
     ]

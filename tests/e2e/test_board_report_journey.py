@@ -9,15 +9,15 @@ import redis
 from django.apps import apps
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
-from django.template.defaultfilters import floatformat
 
 from llr_academy.celery import app
-from pledges import selectors
 from pledges.models import BoardReport
 from tests.factories import DEFAULT_PASSWORD, UserFactory
-from tests.pledges.factories import METRICS, seed_metrics, seed_pledges
 from tests.pledges.pdfcheck import elements_of, pdf_text, reader_for
+from tests.pledges.report_factories import METRICS, seed_metrics, seed_pledges
 from tests.pledges.worker import WorkerProcess, use_real_broker
+from workforce import charts
+from workforce import selectors as workforce_selectors
 from workforce.roles import Role
 
 
@@ -126,12 +126,24 @@ def test_board_member_requests_watches_and_downloads_the_pack(journey, celery_wo
     ):
         assert heading in text, heading
     assert reader.trailer["/Root"]["/Lang"] == "en-GB"
+    summaries = workforce_selectors.metric_summaries(start=report.period_start, end=report.period_end)
     figures = elements_of(reader, "/Figure")
-    assert len(figures) == 3 * len(METRICS) and all(str(f.get("/Alt", "")) for f in figures)
+    assert len(figures) == 2 * len(METRICS) + sum(1 for s in summaries if s.assurance)
+    assert all(str(f.get("/Alt", "")) for f in figures)
 
-    # Figures equal to the dashboard's selectors: each metric's sentence, latest value and every month.
+    # Figures equal to the dashboard's: what the workforce dashboard shows for each metric (latest value,
+    # change on a year before) is in the pack's summary for that metric, and each chart's conclusion and
+    # monthly values come from the same selector.
     flat = re.sub(r"\s+", " ", text)
-    for summary in selectors.metric_summaries(start=report.period_start, end=report.period_end):
-        assert re.sub(r"\s+", " ", summary.sentence) in flat
-        assert floatformat(summary.latest.value, "1g") in flat
-        assert all(floatformat(p.value, "2g") in flat for p in summary.points)
+    journey.goto("/workforce/")
+    dashboard_rows = page.locator("table").first.locator("tbody tr")
+    assert dashboard_rows.count() == len(METRICS)
+    for i in range(dashboard_rows.count()):
+        cells = dashboard_rows.nth(i).locator("th, td").all_inner_texts()
+        name, latest, change_year = cells[0].strip(), cells[2].strip(), cells[4].strip()
+        section = flat[flat.index(f"Summary of {name}") :]
+        assert f" {latest} {change_year} " in section[:400], (name, latest, change_year, section[:400])
+    for summary in summaries:
+        chart = charts.series_chart(summary.series)
+        assert re.sub(r"\s+", " ", chart.conclusion) in flat
+        assert all(f"{row.month:%b %Y} {row.value} {row.mean}" in flat for row in chart.rows)

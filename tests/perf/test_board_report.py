@@ -8,9 +8,9 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from pledges import services
+from pledges import report_services as services
 from pledges.models import BoardReport, Pledge
-from tests.pledges.factories import make_report, seed_metrics, seed_pledges
+from tests.pledges.report_factories import make_report, seed_metrics, seed_pledges
 from workforce.models import MetricDefinition, User
 from workforce.pdf import render_pdf
 from workforce.roles import Role

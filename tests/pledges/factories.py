@@ -1,92 +1,104 @@
-"""Board pack test data: pledges and synthetic (clearly labelled) monthly workforce observations."""
-
-import datetime as dt
-import math
+import datetime
 from decimal import Decimal
 
-from pledges.models import BoardReport, Pledge
-from workforce.demo import seed_reference_data
-from workforce.models import MetricDefinition, Observation, Organisation
+import factory
 
-# (code, name, unit, aggregation, scale, direction, target, base rate, drift per month)
-METRICS = [
-    ("turnover", "Turnover (12 months)", "percent", "ratio", 100, "down", 10, 12.2, -0.07),
-    ("vacancy-rate", "Vacancy rate", "percent", "ratio", 100, "down", 7, 9.0, -0.05),
-    ("sickness", "Sickness absence rate", "percent", "ratio", 100, "down", 4.5, 5.1, 0.0),
-    ("stability", "Stability index", "percent", "ratio", 100, "up", 85, 84.0, 0.03),
-    ("agency-wte", "Agency staff (WTE)", "wte", "sum", 1, "down", None, 60.0, -0.8),
-    ("bank-wte", "Bank staff (WTE)", "wte", "sum", 1, "down", None, 400.0, 0.5),
-    ("staff-in-post", "Staff in post (headcount)", "count", "sum", 1, "neither", None, 4000.0, 6.0),
-    ("asc-turnover", "Adult social care turnover", "percent", "ratio", 100, "down", 25, 32.0, -0.25),
-]
+from pledges.models import MetricLink, Objective, Pledge, ProgressUpdate, Status
+from programmes.models import Pillar, Programme, Workstream
+from workforce.models import MetricDefinition, Observation
+
+from ..factories import OrganisationFactory, UserFactory
 
 
-def month_list(end: dt.date, months: int) -> list[dt.date]:
-    result = [end.replace(day=1)]
-    while len(result) < months:
-        result.insert(0, (result[0] - dt.timedelta(days=1)).replace(day=1))
-    return result
+class PledgeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Pledge
+        django_get_or_create = ("number",)
+
+    number = factory.Sequence(lambda n: n % 99 + 1)
+    title = factory.Sequence(lambda n: f"Test pledge {n}")
+    order = factory.SelfAttribute("number")
 
 
-def seed_metrics(*, end: dt.date, months: int = 30, metrics=METRICS) -> list[MetricDefinition]:
-    seed_reference_data()
-    orgs = list(Organisation.objects.filter(code__in=["uhl", "lpt", "emas"]))
-    definitions = []
-    rows = []
-    for order, (code, name, unit, aggregation, scale, direction, target, base, drift) in enumerate(metrics):
-        metric, _ = MetricDefinition.objects.update_or_create(
-            code=code,
-            defaults={
-                "name": name,
-                "unit": unit,
-                "aggregation": aggregation,
-                "scale": scale,
-                "improvement_direction": direction,
-                "target": target,
-                "order": order,
-                "formula": "Synthetic demo figures for tests.",
-            },
-        )
-        definitions.append(metric)
-        Observation.objects.filter(metric=metric).delete()
-        for i, month in enumerate(month_list(end, months)):
-            for k, org in enumerate(orgs):
-                wobble = math.sin(i * 1.7 + k) * 0.3
-                value = base + drift * i + wobble
-                if aggregation == "ratio":
-                    denominator = Decimal(1000 + 100 * k)
-                    numerator = Decimal(str(round(value / scale * float(denominator), 4)))
-                else:
-                    numerator, denominator = Decimal(str(round(value / len(orgs), 4))), None
-                rows.append(
-                    Observation(
-                        metric=metric,
-                        organisation=org,
-                        month=month,
-                        numerator=numerator,
-                        denominator=denominator,
-                    )
-                )
-    Observation.objects.bulk_create(rows)
-    return definitions
+class ObjectiveFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Objective
+
+    pillar = Pillar.RETAIN
+    title = factory.Sequence(lambda n: f"Test objective {n}")
 
 
-def seed_pledges(count: int = 13) -> list[Pledge]:
-    return [
-        Pledge.objects.update_or_create(
-            number=n, defaults={"title": f"Pledge {n} title", "executive_lead": "Chief People Officer"}
-        )[0]
-        for n in range(1, count + 1)
-    ]
+class WorkstreamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Workstream
+
+    name = factory.Sequence(lambda n: f"Workstream {n}")
+    slug = factory.Sequence(lambda n: f"workstream-{n}")
+    order = factory.Sequence(lambda n: n)
 
 
-def make_report(user, **overrides) -> BoardReport:
-    fields = {
-        "requested_by": user,
-        "meeting_date": dt.date(2027, 3, 12),
-        "period_start": dt.date(2024, 9, 1),
-        "period_end": dt.date(2027, 2, 1),
-        "title": "LLR People Plan: board report",
-    }
-    fields.update(overrides)
-    return BoardReport.objects.create(**fields)
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Programme
+
+    title = factory.Sequence(lambda n: f"Programme {n}")
+    slug = factory.Sequence(lambda n: f"programme-{n}")
+    summary = "A test programme."
+    workstream = factory.SubFactory(WorkstreamFactory)
+    pillar = Pillar.RETAIN
+    status = Programme.Status.PUBLISHED
+
+
+class ProgressUpdateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgressUpdate
+
+    pledge = factory.SubFactory(PledgeFactory)
+    status = Status.ON_TRACK
+    narrative = "Things are going to plan."
+    period_start = datetime.date(2026, 9, 1)
+    period_end = datetime.date(2026, 9, 30)
+    published_on = datetime.date(2026, 10, 7)
+    author = factory.SubFactory(UserFactory)
+
+
+class MetricFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MetricDefinition
+
+    code = factory.Sequence(lambda n: f"metric-{n}")
+    name = factory.Sequence(lambda n: f"Metric {n}")
+    unit = MetricDefinition.Unit.PERCENT
+    aggregation = MetricDefinition.Aggregation.RATIO
+    scale = Decimal("100")
+    improvement_direction = MetricDefinition.Direction.DOWN
+
+
+def add_series(metric, values, *, start=datetime.date(2025, 1, 1), organisations=None):
+    """Monthly observations giving ``values`` (percentages) at system level, over two organisations."""
+    organisations = organisations or [OrganisationFactory(), OrganisationFactory()]
+    month = start
+    for value in values:
+        for org in organisations:
+            # Each organisation has the same rate, so the system rate is the same whatever the split.
+            Observation.objects.create(
+                metric=metric,
+                organisation=org,
+                month=month,
+                numerator=Decimal(str(value)),
+                denominator=Decimal("100"),
+            )
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    return organisations
+
+
+# 15 months around 10% with small common-cause noise: process limits roughly 9.2% to 10.8%.
+STEADY_TEN = [10.0, 10.2, 9.9, 10.1, 9.8, 10.0, 10.3, 9.9, 10.1, 10.0, 9.8, 10.2, 10.0, 9.9, 10.1]
+
+
+def linked_metric(subject, *, target, values=STEADY_TEN, is_key=True):
+    metric = MetricFactory()
+    add_series(metric, values)
+    key = {"pledge": subject} if isinstance(subject, Pledge) else {"objective": subject}
+    MetricLink.objects.create(metric=metric, target=target, is_key=is_key, **key)
+    return metric

@@ -6,15 +6,16 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from django.template.defaultfilters import floatformat
 
-from pledges import selectors, services
+from pledges import report_services as services
 from pledges.models import BoardReport, BoardReportSection
 from tests.factories import UserFactory
+from workforce import charts
+from workforce import selectors as workforce_selectors
 from workforce.roles import Role
 
-from .factories import METRICS, make_report, seed_metrics, seed_pledges
 from .pdfcheck import elements_of, pdf_text, reader_for, struct_elements
+from .report_factories import METRICS, make_report, seed_metrics, seed_pledges
 
 pytestmark = pytest.mark.django_db
 END = dt.date(2027, 2, 1)
@@ -58,13 +59,15 @@ def test_full_pack_is_accessible_complete_and_matches_the_dashboard_figures(boar
     assert reader.metadata.title.startswith("LLR People Plan: board report")
     assert b"pdfuaid:part" in root["/Metadata"].get_object().get_data()
 
-    # Every figure has alternative text: one chart and two icons per metric.
+    # Every figure has alternative text: a chart and a variation icon per metric, an assurance icon where
+    # the metric has a target to assure against.
+    summaries = workforce_selectors.metric_summaries(start=report.period_start, end=report.period_end)
     figures = elements_of(reader, "/Figure")
-    assert len(figures) == 3 * len(METRICS)
+    assert len(figures) == 2 * len(METRICS) + sum(1 for s in summaries if s.assurance)
     assert all(str(f.get("/Alt", "")).strip() for f in figures)
     alts = [str(f["/Alt"]) for f in figures]
-    assert any(a.startswith("Statistical process control chart of Turnover (12 months)") for a in alts)
-    assert any(a.startswith("Variation: special cause") for a in alts)
+    assert any(a.startswith("Turnover (12 months) (LLR system) shows special cause") for a in alts)
+    assert any(a.startswith("Variation: Special cause") for a in alts)
 
     # Table header cells are tagged, and every data cell points at its headers (from th scope).
     assert elements_of(reader, "/TH")
@@ -85,15 +88,16 @@ def test_full_pack_is_accessible_complete_and_matches_the_dashboard_figures(boar
     assert "People and Culture Board · 12 March 2027" in reader.pages[5].extract_text()
     assert f"Page 6 of {len(reader.pages)}" in reader.pages[5].extract_text()
 
-    # The same figures as the dashboard selectors: every metric's latest value, mean and sentence.
-    summaries = selectors.metric_summaries(start=report.period_start, end=report.period_end)
+    # The same figures as the workforce dashboard's selectors and charts: each metric's conclusion, latest
+    # value and mean, and in the appendix every month's value, mean and limits.
     flat = re.sub(r"\s+", " ", text)
     for summary in summaries:
-        assert floatformat(summary.latest.value, "1g") in flat, summary.metric.name
-        assert floatformat(summary.result.mean, "1g") in flat, summary.metric.name
-        assert re.sub(r"\s+", " ", summary.sentence) in flat, summary.sentence
-        for point in summary.points:  # the appendix lists every month's value
-            assert floatformat(point.value, "2g") in flat
+        chart = charts.series_chart(summary.series)
+        assert re.sub(r"\s+", " ", chart.conclusion) in flat, chart.conclusion
+        assert charts.format_value(summary.latest_value, summary.metric.unit) in flat, summary.metric.name
+        assert charts.format_value(summary.spc.mean, summary.metric.unit) in flat, summary.metric.name
+        for row in chart.rows:
+            assert f"{row.month:%b %Y} {row.value} {row.mean} {row.lower} {row.upper} {row.variation}" in flat
 
 
 class _ThScopes(HTMLParser):

@@ -14,8 +14,8 @@ from pledges.models import BoardReport
 from tests.factories import UserFactory
 from workforce.roles import Role
 
-from .factories import make_report, seed_metrics, seed_pledges
 from .pdfcheck import reader_for
+from .report_factories import make_report, seed_metrics, seed_pledges
 from .worker import WorkerProcess, use_real_broker
 
 # serialized_rollback: the rows the data migrations made (role groups) are restored for the tests after.

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+import pledges.demo
 import workforce.demo
 
 
@@ -22,4 +23,11 @@ class Command(BaseCommand):
         with transaction.atomic():
             # Ground floor first; each app seeds its own data on top of the one below.
             users = workforce.demo.seed()
-        self.stdout.write(self.style.SUCCESS(f"Demo data loaded; {len(users)} demo accounts ready."))
+            # programmes.demo.seed() goes here (issue 3), before pledges, so objectives link to programmes.
+            strategy = pledges.demo.seed()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data loaded; {len(users)} demo accounts ready; {strategy['pledges']} pledges, "
+                f"{strategy['objectives']} objectives and {strategy['updates']} progress updates."
+            )
+        )

@@ -1,0 +1,298 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from pledges import demo, selectors, services
+from pledges.models import BoardMeeting, Objective, PeoplePromiseElement, Pledge, ProgressUpdate, Status
+from workforce import spc
+from workforce.history import history_entries, history_restore
+
+from ..factories import UserFactory
+from .factories import (
+    MetricFactory,
+    ObjectiveFactory,
+    PledgeFactory,
+    ProgrammeFactory,
+    ProgressUpdateFactory,
+    add_series,
+    linked_metric,
+)
+
+pytestmark = pytest.mark.django_db
+
+PERIOD = {
+    "period_start": datetime.date(2026, 9, 1),
+    "period_end": datetime.date(2026, 9, 30),
+    "published_on": datetime.date(2026, 10, 7),
+}
+
+
+def test_people_promise_elements_are_created_by_migration():
+    assert list(PeoplePromiseElement.objects.values_list("name", flat=True)) == [
+        "We are compassionate and inclusive",
+        "We are recognised and rewarded",
+        "We each have a voice that counts",
+        "We are safe and healthy",
+        "We are always learning",
+        "We work flexibly",
+        "We are a team",
+    ]
+
+
+def test_metric_results_recompute_ratios_from_summed_counts_and_run_spc():
+    metric = MetricFactory()
+    orgs = add_series(metric, [10.0] * 3)
+    # A third, bigger organisation at 20% moves the system rate to (10+10+60)/(100+100+300) = 16%.
+    from workforce.models import Observation
+
+    Observation.objects.create(
+        metric=metric,
+        organisation=orgs[0].__class__.objects.create(name="Big", short_name="BIG", code="big", sector="nhs"),
+        month=datetime.date(2025, 3, 1),
+        numerator=Decimal("60"),
+        denominator=Decimal("300"),
+    )
+    result = selectors.metric_results({metric.pk: None})[metric.pk]
+    assert result.values == [10.0, 10.0, 16.0]
+    assert result.months[-1] == datetime.date(2025, 3, 1)
+    assert result.latest_display == "16.0%"
+    assert result.spc.is_run_chart  # fewer than 13 points
+
+
+@pytest.mark.parametrize(
+    ("target", "assurance"),
+    [(Decimal("5"), spc.ASSURANCE_FAIL), (Decimal("20"), spc.ASSURANCE_PASS), (Decimal("10"), "hit_or_miss")],
+)
+def test_linked_metric_assurance_uses_the_links_target(target, assurance):
+    pledge = PledgeFactory()
+    linked_metric(pledge, target=target)  # "lower is better", steady around 10%
+    (item,) = selectors.linked_metrics(pledge)
+    assert item.result.assurance == assurance
+
+
+def test_a_links_empty_target_falls_back_to_the_metrics_own():
+    pledge = PledgeFactory()
+    metric = linked_metric(pledge, target=None)
+    metric.target = Decimal("5")
+    metric.save()
+    assert selectors.linked_metrics(pledge)[0].result.assurance == spc.ASSURANCE_FAIL
+
+
+def test_posting_on_track_while_the_metric_fails_keeps_the_mismatch_with_the_update():
+    pledge = PledgeFactory()
+    metric = linked_metric(pledge, target=Decimal("5"))
+    author = UserFactory()
+    update = services.progress_update_create(
+        subject=pledge, author=author, status=Status.ON_TRACK, narrative="Fine.", **PERIOD
+    )
+    assert update.metric_check == f"The status is “on track” but {metric.name} consistently fails its target."
+    at_risk = services.progress_update_create(
+        subject=pledge, author=author, status=Status.AT_RISK, narrative="Watching.", **PERIOD
+    )
+    assert at_risk.metric_check == ""
+    assert update.history.first().history_user == author
+
+
+def test_updates_refuse_a_period_that_ends_before_it_starts_and_archived_subjects():
+    pledge = PledgeFactory()
+    with pytest.raises(ValidationError) as error:
+        services.progress_update_create(
+            subject=pledge,
+            author=UserFactory(),
+            status=Status.ON_TRACK,
+            narrative="x",
+            period_start=datetime.date(2026, 9, 30),
+            period_end=datetime.date(2026, 9, 1),
+            published_on=datetime.date(2026, 10, 1),
+        )
+    assert "The end of the period must be on or after its start" in str(error.value)
+    pledge.is_archived = True
+    pledge.save()
+    with pytest.raises(ValidationError, match="archived"):
+        services.progress_update_create(
+            subject=pledge, author=UserFactory(), status=Status.ON_TRACK, narrative="x", **PERIOD
+        )
+    assert not ProgressUpdate.objects.exists()
+
+
+def test_objective_updates_work_too():
+    objective = ObjectiveFactory()
+    update = services.progress_update_create(
+        subject=objective, author=UserFactory(), status=Status.OFF_TRACK, narrative="Behind.", **PERIOD
+    )
+    assert update.objective == objective and update.pledge is None
+    assert list(selectors.updates_for(objective)) == [update]
+
+
+def test_pledge_create_and_update_are_one_version_each_with_their_links():
+    admin = UserFactory()
+    objective = ObjectiveFactory(title="Attract and develop talent")
+    element = PeoplePromiseElement.objects.get(code="a-team")
+    pledge = services.pledge_create(
+        user=admin, number=4, title="Placeholder", objectives=[objective], people_promise_elements=[element]
+    )
+    assert pledge.history.count() == 1
+    first = pledge.history.first()
+    assert first.history_type == "+" and first.history_user == admin
+    services.pledge_update(pledge=pledge, user=admin, title="Better title", objectives=[])
+    assert pledge.history.count() == 2
+    (latest, created) = history_entries(pledge)
+    assert latest.action == "Changed" and latest.who == admin.display_name
+    changes = {c.label: (c.before, c.after) for c in latest.changes}
+    assert changes == {
+        "Title": ("Placeholder", "Better title"),
+        "Objectives": ("Attract and develop talent", "(empty)"),
+    }
+    assert created.action == "Created"
+
+
+def test_restore_puts_back_fields_and_links_and_is_itself_recorded():
+    admin, other = UserFactory(), UserFactory()
+    objective = ObjectiveFactory()
+    pledge = services.pledge_create(user=admin, number=5, title="Original", objectives=[objective])
+    original_version = pledge.history.first().history_id
+    services.pledge_update(pledge=pledge, user=admin, title="Changed", executive_lead="CPO", objectives=[])
+    history_restore(obj=pledge, history_id=original_version, user=other)
+    pledge.refresh_from_db()
+    assert pledge.title == "Original"
+    assert pledge.executive_lead == ""
+    assert list(pledge.objectives.all()) == [objective]
+    entries = history_entries(pledge)
+    assert len(entries) == 3
+    assert entries[0].who == other.display_name
+    assert entries[0].reason.startswith("Restored the version of")
+    assert {c.label for c in entries[0].changes} == {"Title", "Executive lead", "Objectives"}
+
+
+def test_restore_refuses_a_version_that_clashes_with_current_data():
+    admin = UserFactory()
+    pledge = services.pledge_create(user=admin, number=6, title="Six")
+    old = pledge.history.first().history_id
+    services.pledge_update(pledge=pledge, user=admin, number=7)
+    PledgeFactory(number=6)  # someone else took number 6 since
+    with pytest.raises(ValidationError, match="clashes"):
+        history_restore(obj=pledge, history_id=old, user=admin)
+    pledge.refresh_from_db()
+    assert pledge.number == 7
+
+
+def test_archive_keeps_the_pledge_and_hides_it_from_lists():
+    admin = UserFactory()
+    pledge = PledgeFactory()
+    ProgressUpdateFactory(pledge=pledge)
+    services.pledge_archive(pledge=pledge, user=admin)
+    assert Pledge.objects.filter(pk=pledge.pk, is_archived=True).exists()
+    assert pledge not in selectors.pledge_list()
+    assert pledge in selectors.pledge_list(include_archived=True)
+    assert pledge.history.first().history_change_reason == "Archived"
+    services.pledge_unarchive(pledge=pledge, user=admin)
+    assert pledge in selectors.pledge_list()
+
+
+def test_move_swaps_neighbours_and_renumbers():
+    admin = UserFactory()
+    a, b, c = (PledgeFactory(number=n, order=n * 10) for n in (1, 2, 3))
+    services.pledge_move(pledge=c, user=admin, direction="up")
+    assert list(Pledge.objects.values_list("number", flat=True)) == [1, 3, 2]
+    services.pledge_move(pledge=a, user=admin, direction="up")  # already first: no change
+    assert list(Pledge.objects.values_list("number", flat=True)) == [1, 3, 2]
+    with pytest.raises(ValidationError):
+        services.pledge_move(pledge=a, user=admin, direction="sideways")
+
+
+def test_objective_move_stays_within_its_pillar():
+    admin = UserFactory()
+    first = ObjectiveFactory(pillar="recruit", order=0)
+    second = ObjectiveFactory(pillar="recruit", order=1)
+    other = ObjectiveFactory(pillar="retain", order=0)
+    services.objective_move(objective=second, user=admin, direction="up")
+    assert list(Objective.objects.filter(pillar="recruit").values_list("pk", flat=True)) == [
+        second.pk,
+        first.pk,
+    ]
+    other.refresh_from_db()
+    assert other.order == 0
+
+
+def test_one_key_metric_per_subject():
+    admin = UserFactory()
+    pledge = PledgeFactory()
+    m1, m2 = MetricFactory(), MetricFactory()
+    services.metric_link_set(subject=pledge, metric=m1, user=admin, is_key=True)
+    services.metric_link_set(subject=pledge, metric=m2, user=admin, is_key=True, target=Decimal("3"))
+    assert dict(pledge.metric_links.values_list("metric_id", "is_key")) == {m1.pk: False, m2.pk: True}
+
+
+def test_pledge_rows_give_latest_status_trend_and_key_metric_in_few_queries(django_assert_max_num_queries):
+    pledges = [PledgeFactory(number=n) for n in range(1, 14)]
+    linked_metric(pledges[0], target=Decimal("5"))
+    for month, status in enumerate([Status.AT_RISK, Status.OFF_TRACK, Status.ON_TRACK], start=1):
+        ProgressUpdateFactory(
+            pledge=pledges[0],
+            status=status,
+            period_start=datetime.date(2026, month, 1),
+            period_end=datetime.date(2026, month, 28),
+            published_on=datetime.date(2026, month, 28),
+        )
+    with django_assert_max_num_queries(6):
+        rows = selectors.pledge_rows(list(selectors.pledge_list()))
+    first = rows[0]
+    assert first.latest.status == Status.ON_TRACK
+    assert first.statuses == [Status.AT_RISK, Status.OFF_TRACK, Status.ON_TRACK]
+    assert first.trend == "Improving"
+    assert first.key_metric.assurance == spc.ASSURANCE_FAIL
+    assert [m.assurance for m in first.mismatches] == [spc.ASSURANCE_FAIL]
+    assert rows[1].latest is None and rows[1].key_metric is None and rows[1].trend == "Not enough updates yet"
+
+
+def test_pledge_programmes_are_those_of_its_live_objectives():
+    pledge = PledgeFactory()
+    live, archived = ObjectiveFactory(), ObjectiveFactory(is_archived=True)
+    p1, p2, p3 = ProgrammeFactory(title="A"), ProgrammeFactory(title="B"), ProgrammeFactory(title="C")
+    live.programmes.add(p1, p2)
+    archived.programmes.add(p3)
+    pledge.objectives.add(live, archived)
+    p2.status = "archived"
+    p2.save()
+    assert selectors.pledge_programmes(pledge) == [p1]
+
+
+def test_changes_since_lists_updates_and_edits_after_the_date_only():
+    admin = UserFactory()
+    pledge = services.pledge_create(user=admin, number=9, title="Nine")
+    services.pledge_update(pledge=pledge, user=admin, title="Nine, edited")
+    services.progress_update_create(
+        subject=pledge, author=admin, status=Status.AT_RISK, narrative="Risky.", **PERIOD
+    )
+    today = datetime.date.today()
+    texts = [c.what for c in selectors.changes_since(today)]
+    assert "Progress update posted on pledge 9: At risk" in texts
+    assert "Pledge 9: Nine, edited changed" in texts
+    assert selectors.changes_since(today + datetime.timedelta(days=1)) == []
+
+
+def test_last_and_next_board_meeting():
+    today = datetime.date(2026, 11, 23)
+    BoardMeeting.objects.create(date=datetime.date(2026, 10, 1))
+    BoardMeeting.objects.create(date=datetime.date(2026, 11, 2))
+    BoardMeeting.objects.create(date=datetime.date(2026, 12, 7))
+    assert selectors.last_board_meeting(today=today).date == datetime.date(2026, 11, 2)
+    assert selectors.next_board_meeting(today=today).date == datetime.date(2026, 12, 7)
+
+
+def test_demo_seed_is_idempotent_and_never_invents_wording():
+    UserFactory(email="admin@example.org")
+    first = demo.seed()
+    second = demo.seed()
+    assert first == second == {"pledges": 13, "objectives": 17, "updates": 13 * 12 + 3 * 4}
+    assert Pledge.objects.count() == 13
+    official = Pledge.objects.filter(is_placeholder_wording=False)
+    assert [p.title for p in official] == [demo.WORKFORCE_PLEDGE]
+    assert all("placeholder" in p.title for p in Pledge.objects.filter(is_placeholder_wording=True))
+    assert Objective.objects.filter(pillar="recruit").count() == 8
+    assert Objective.objects.filter(pillar="retain").count() == 4
+    assert Objective.objects.filter(pillar="reform").count() == 5
+    assert ProgressUpdate.objects.count() == 13 * 12 + 3 * 4
+    assert all(u.narrative.startswith("Demo data.") for u in ProgressUpdate.objects.all())

@@ -1,0 +1,106 @@
+"""Admin editing of workstreams and programmes (issue 6): permissions, validation, archive never deletes."""
+
+import pytest
+from django.urls import reverse
+
+from programmes.models import Programme, Workstream
+from workforce.roles import Role
+
+from ..factories import UserFactory
+from ..pledges.factories import ProgrammeFactory, WorkstreamFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def urls(workstream, programme):
+    return [
+        reverse("programmes:manage_workstreams"),
+        reverse("programmes:workstream_create"),
+        reverse("programmes:workstream_edit", kwargs={"pk": workstream.pk}),
+        reverse("programmes:workstream_archive", kwargs={"pk": workstream.pk}),
+        reverse("programmes:manage_programmes"),
+        reverse("programmes:programme_create"),
+        reverse("programmes:programme_edit", kwargs={"pk": programme.pk}),
+        reverse("programmes:programme_archive", kwargs={"pk": programme.pk}),
+    ]
+
+
+def test_anonymous_users_are_sent_to_sign_in(client):
+    programme = ProgrammeFactory()
+    for url in urls(programme.workstream, programme):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"] == f"{reverse('account_login')}?next={url}"
+
+
+@pytest.mark.parametrize("role", [None, Role.PROGRAMME_LEAD, Role.BOARD_MEMBER])
+def test_editing_pages_are_forbidden_without_the_admin_role(client, role):
+    programme = ProgrammeFactory(title="Unchanged")
+    client.force_login(UserFactory(roles=[role] if role else []))
+    for url in urls(programme.workstream, programme):
+        assert client.get(url).status_code == 403, url
+        assert client.post(url, {"title": "Hacked", "name": "Hacked"}).status_code == 403, url
+    move = reverse("programmes:workstream_move", kwargs={"pk": programme.workstream.pk})
+    assert client.post(move, {"direction": "up"}).status_code == 403
+    programme.refresh_from_db()
+    assert programme.title == "Unchanged" and programme.status == Programme.Status.PUBLISHED
+
+
+def test_admin_adds_edits_reorders_and_archives_workstreams(client, academy_admin):
+    client.force_login(academy_admin)
+    first = WorkstreamFactory(name="Education and Entry (Train)", order=0)
+    response = client.post(
+        reverse("programmes:workstream_create"),
+        {"name": "Culture and Leadership (Retain)", "slug": "culture-and-leadership"},
+    )
+    assert response["Location"] == reverse("programmes:manage_workstreams")
+    created = Workstream.objects.get(slug="culture-and-leadership")
+    assert created.order == 1
+    page = client.post(
+        reverse("programmes:workstream_create"), {"name": "Other", "slug": "culture-and-leadership"}
+    ).content.decode()
+    assert "Another workstream uses this web name" in page
+    client.post(reverse("programmes:workstream_move", kwargs={"pk": created.pk}), {"direction": "up"})
+    assert list(Workstream.objects.values_list("pk", flat=True)) == [created.pk, first.pk]
+    # A workstream with live programmes is not archived; once they are archived, it can be.
+    programme = ProgrammeFactory(workstream=created)
+    client.post(reverse("programmes:workstream_archive", kwargs={"pk": created.pk}))
+    created.refresh_from_db()
+    assert not created.is_archived
+    client.post(reverse("programmes:programme_archive", kwargs={"pk": programme.pk}))
+    client.post(reverse("programmes:workstream_archive", kwargs={"pk": created.pk}))
+    created.refresh_from_db()
+    assert created.is_archived
+    assert Programme.objects.filter(pk=programme.pk, status="archived").exists()
+
+
+def test_admin_adds_and_edits_a_programme_with_validation(client, academy_admin):
+    workstream = WorkstreamFactory()
+    client.force_login(academy_admin)
+    page = client.post(reverse("programmes:programme_create"), {"cpd_hours": "-1"}).content.decode()
+    for message in ("Enter the programme&#x27;s title", "Choose the workstream", "Choose the pillar"):
+        assert message in page
+    data = {
+        "title": "Reverse Mentoring",
+        "slug": "reverse-mentoring",
+        "summary": "Senior leaders are mentored by colleagues.",
+        "workstream": workstream.pk,
+        "pillar": "retain",
+        "format": "in_person",
+        "cpd_hours": "6",
+        "status": "published",
+        "delivered_at_system_level": "on",
+    }
+    assert client.post(reverse("programmes:programme_create"), data).status_code == 302
+    programme = Programme.objects.get(slug="reverse-mentoring")
+    client.post(
+        reverse("programmes:programme_edit", kwargs={"pk": programme.pk}), {**data, "cpd_hours": "7.5"}
+    )
+    programme.refresh_from_db()
+    assert str(programme.cpd_hours) == "7.5"
+    client.post(reverse("programmes:programme_archive", kwargs={"pk": programme.pk}))
+    programme.refresh_from_db()
+    assert programme.status == Programme.Status.ARCHIVED
+    client.post(reverse("programmes:programme_unarchive", kwargs={"pk": programme.pk}))
+    programme.refresh_from_db()
+    assert programme.status == Programme.Status.DRAFT
