@@ -8,17 +8,9 @@ from pledges.models import BoardReport, Pledge
 from workforce.demo import seed_reference_data
 from workforce.models import MetricDefinition, Observation, Organisation
 
-# (code, name, unit, aggregation, scale, direction, target, base rate, drift per month)
-METRICS = [
-    ("turnover", "Turnover (12 months)", "percent", "ratio", 100, "down", 10, 12.2, -0.07),
-    ("vacancy-rate", "Vacancy rate", "percent", "ratio", 100, "down", 7, 9.0, -0.05),
-    ("sickness", "Sickness absence rate", "percent", "ratio", 100, "down", 4.5, 5.1, 0.0),
-    ("stability", "Stability index", "percent", "ratio", 100, "up", 85, 84.0, 0.03),
-    ("agency-wte", "Agency staff (WTE)", "wte", "sum", 1, "down", None, 60.0, -0.8),
-    ("bank-wte", "Bank staff (WTE)", "wte", "sum", 1, "down", None, 400.0, 0.5),
-    ("staff-in-post", "Staff in post (headcount)", "count", "sum", 1, "neither", None, 4000.0, 6.0),
-    ("asc-turnover", "Adult social care turnover", "percent", "ratio", 100, "down", 25, 32.0, -0.25),
-]
+# Plausible levels and monthly drift per unit, for the metric definitions the workforce migration creates.
+BASE = {"percent": (12.0, -0.06), "wte": (400.0, 0.9), "count": (4000.0, 6.0), "gbp": (250000.0, -900.0)}
+ALL_METRICS = None  # every definition
 
 
 def month_list(end: dt.date, months: int) -> list[dt.date]:
@@ -28,34 +20,25 @@ def month_list(end: dt.date, months: int) -> list[dt.date]:
     return result
 
 
-def seed_metrics(*, end: dt.date, months: int = 30, metrics=METRICS) -> list[MetricDefinition]:
+def seed_metrics(*, end: dt.date, months: int = 30, codes: list[str] | None = ALL_METRICS) -> list:
+    """Synthetic monthly observations (flagged is_synthetic) for the existing metric definitions."""
     seed_reference_data()
     orgs = list(Organisation.objects.filter(code__in=["uhl", "lpt", "emas"]))
-    definitions = []
+    definitions = list(MetricDefinition.objects.order_by("order", "name"))
+    if codes is not None:
+        definitions = [m for m in definitions if m.code in codes]
+    Observation.objects.filter(metric__in=definitions).delete()
     rows = []
-    for order, (code, name, unit, aggregation, scale, direction, target, base, drift) in enumerate(metrics):
-        metric, _ = MetricDefinition.objects.update_or_create(
-            code=code,
-            defaults={
-                "name": name,
-                "unit": unit,
-                "aggregation": aggregation,
-                "scale": scale,
-                "improvement_direction": direction,
-                "target": target,
-                "order": order,
-                "formula": "Synthetic demo figures for tests.",
-            },
-        )
-        definitions.append(metric)
-        Observation.objects.filter(metric=metric).delete()
+    for number, metric in enumerate(definitions):
+        base, drift = BASE.get(metric.unit, (10.0, 0.0))
+        if number % 3 == 1:
+            drift = 0.0  # some metrics stay level: common cause variation
         for i, month in enumerate(month_list(end, months)):
             for k, org in enumerate(orgs):
-                wobble = math.sin(i * 1.7 + k) * 0.3
-                value = base + drift * i + wobble
-                if aggregation == "ratio":
+                value = base + drift * i + math.sin(i * 1.7 + k + number) * abs(base) * 0.01
+                if metric.aggregation == "ratio":
                     denominator = Decimal(1000 + 100 * k)
-                    numerator = Decimal(str(round(value / scale * float(denominator), 4)))
+                    numerator = Decimal(str(round(value / float(metric.scale) * float(denominator), 4)))
                 else:
                     numerator, denominator = Decimal(str(round(value / len(orgs), 4))), None
                 rows.append(
@@ -65,6 +48,7 @@ def seed_metrics(*, end: dt.date, months: int = 30, metrics=METRICS) -> list[Met
                         month=month,
                         numerator=numerator,
                         denominator=denominator,
+                        is_synthetic=True,
                     )
                 )
     Observation.objects.bulk_create(rows)
