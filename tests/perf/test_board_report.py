@@ -6,12 +6,14 @@ import time
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from pledges import report_services as services
 from pledges.models import BoardReport, Pledge
 from tests.pledges.report_factories import make_report, seed_metrics, seed_pledges
-from workforce.models import MetricDefinition, User
+from workforce.models import MetricDefinition, Observation, User
 from workforce.pdf import render_pdf
 from workforce.roles import Role
 
@@ -33,20 +35,24 @@ def test_archive_and_status_queries_do_not_grow_with_the_number_of_packs(
         assert client.get(reverse("pledges:board_report_status", args=[reports[0].pk])).status_code == 200
 
 
-def test_building_the_pack_takes_a_fixed_number_of_queries(django_assert_max_num_queries, settings, tmp_path):
+def test_building_the_pack_takes_the_same_queries_whatever_the_number_of_metrics(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path
-    seed_metrics(end=dt.date(2027, 2, 1), months=30)
     seed_pledges()
     report = make_report(UserFactory(roles=[Role.BOARD_MEMBER]), period_start=dt.date(2024, 9, 1))
-    with django_assert_max_num_queries(8):  # metrics, observations, pledges, programmes
-        services.board_report_html(report)
+    counts = []
+    for codes in (["turnover-12m"], None):  # one metric with figures, then all thirteen
+        seed_metrics(end=dt.date(2027, 2, 1), months=30, codes=codes)
+        with CaptureQueriesContext(connection) as queries:
+            services.board_report_html(report)
+        counts.append(len(queries))
+    assert counts[0] == counts[1] <= 16, counts
 
 
 def full_demo_data() -> str:
     """The demo data; where an app's demo has no workforce figures or pledges yet, synthetic ones."""
     call_command("seed_demo", force=True, verbosity=0)
     source = "demo"
-    if not MetricDefinition.objects.exists():
+    if not Observation.objects.exists():
         seed_metrics(end=(dt.date.today().replace(day=1) - dt.timedelta(days=1)).replace(day=1), months=30)
         source = "demo + synthetic test metrics (workforce demo figures not landed yet)"
     if not Pledge.objects.exists():
@@ -57,27 +63,39 @@ def full_demo_data() -> str:
 
 @pytest.mark.bench
 def test_board_pack_generation_time_and_overhead(record_result, settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     source = full_demo_data()
     user = User.objects.get(email="board@example.org")
     end = (dt.date.today().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
     start = (end - dt.timedelta(days=29 * 30)).replace(day=1)
 
-    totals, weasyprint_only, pages = [], [], []
-    for _ in range(3):
+    def generate() -> BoardReport:
         report = make_report(user, meeting_date=dt.date.today(), period_start=start, period_end=end)
         began = time.perf_counter()
         done = services.board_report_generate(report_id=report.pk)
         totals.append(time.perf_counter() - began)
         assert done is not None and done.status == BoardReport.Status.DONE
         pages.append(done.page_count)
+        return done
 
-        # WeasyPrint alone on the same final HTML, measured in the same run.
-        html = services.board_report_html(done)
+    def weasyprint_alone(html: str) -> None:
         began = time.perf_counter()
         render_pdf(html)
         weasyprint_only.append(time.perf_counter() - began)
 
+    totals, weasyprint_only, pages = [], [], []
+    # The final HTML of a pack, and a warm-up so neither measurement pays for first-use font loading.
+    html = services.board_report_html(generate())
+    totals.clear()
+    pages.clear()
+    # Interleaved, alternating which goes first, so machine load hits both alike.
+    for run in range(4):
+        if run % 2:
+            weasyprint_alone(html)
+            generate()
+        else:
+            generate()
+            weasyprint_alone(html)
     total, weasy = statistics.median(totals), statistics.median(weasyprint_only)
     assert min(pages) >= 20
     record_result(
@@ -89,5 +107,5 @@ def test_board_pack_generation_time_and_overhead(record_result, settings, tmp_pa
         weasyprint_median_s=round(weasy, 3),
         overhead_ratio=round(total / weasy, 3),
         overhead_percent=round((total / weasy - 1) * 100, 1),
-        runs=3,
+        runs=4,
     )
