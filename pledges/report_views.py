@@ -75,8 +75,9 @@ class BoardReportCreateView(BoardReportPermissionMixin, BreadcrumbMixin, FormVie
     def get_initial(self):
         today = timezone.localdate()
         start, end = _default_period(today)
+        next_meeting = selectors.upcoming_board_meetings(today=today).first()
         initial = {
-            "meeting_date": today + dt.timedelta(days=28),
+            "meeting_date": next_meeting.date if next_meeting else today + dt.timedelta(days=28),
             "period_start": start,
             "period_end": end,
             "sections": list(BoardReportSection.values),
