@@ -231,3 +231,15 @@ def test_admin_sets_the_schedule_and_recipients(client, academy_admin, board_mem
         url, {"meeting_dates": "next tuesday", "sections": ["front_sheet"], "purpose": "assurance"}
     )
     assert "is not a date" in bad.content.decode()
+
+
+def test_request_form_defaults_to_the_next_board_meeting(client, board_member):
+    from django.utils import timezone
+
+    next_meeting = timezone.localdate() + dt.timedelta(days=40)
+    BoardMeeting.objects.create(date=timezone.localdate() - dt.timedelta(days=30))
+    BoardMeeting.objects.create(date=next_meeting)
+    BoardMeeting.objects.create(date=next_meeting + dt.timedelta(days=90))
+    client.force_login(board_member)
+    page = client.get(reverse("pledges:board_report_new")).content.decode()
+    assert f'value="{next_meeting:%Y-%m-%d}"' in page
