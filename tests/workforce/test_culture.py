@@ -102,6 +102,11 @@ def test_selector_suppresses_small_counts_and_the_figures_built_from_them():
     assert (themes["engagement"].score, themes["engagement"].respondents) == (SUPPRESSED, SUPPRESSED)
     assert themes["morale"].score is None
     assert dashboard.flagged_count == 1
+    assert dashboard.history_years == [2024, 2025]
+    history = {row.indicator.code: row.cells for row in dashboard.history}
+    assert [c.headline for c in history["wres-2"]] == [D("1.6"), SUPPRESSED]
+    assert [c.flagged for c in history["wres-2"]] == [True, False]
+    assert [(c.headline, c.flagged) for c in history["wres-9"]] == [(None, False), (D("10"), True)]
     assert [(g.organisation, g.wres_flagged, g.reported) for g in dashboard.gaps_by_organisation] == [
         (org, 1, 2)
     ]

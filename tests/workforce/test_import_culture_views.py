@@ -243,6 +243,10 @@ def test_culture_dashboard_filters_flags_and_suppresses(client, board_member):
     assert "2.50" not in page  # built from a count of 5
     assert "1234" not in page and ">1235<" in page  # respondents rounded to the nearest 5
     assert "+0.30" in page
+    # The trend table has both years; 1.40 was flagged too; the suppressed figure shows as "*".
+    history = page[page.index('id="history"') :]
+    assert ">2024<" in history and ">2025<" in history
+    assert '1.40 <strong class="nhsuk-tag nhsuk-tag--orange">Flagged</strong>' in history
     assert "Synthetic demo data" not in page
 
     page = client.get(reverse("workforce:culture"), {"organisation": lpt.pk, "year": 2025}).content.decode()
