@@ -253,3 +253,14 @@ def test_culture_dashboard_filters_flags_and_suppresses(client, board_member):
     assert "LPT trust, 2025" in page and "0 gaps flagged" in page
     # A bad filter falls back to the defaults instead of failing.
     assert client.get(reverse("workforce:culture"), {"year": "abc"}).status_code == 200
+
+
+def test_only_the_most_specific_navigation_item_is_current(client, academy_admin):
+    client.force_login(academy_admin)
+    page = client.get(reverse("workforce:import")).content.decode()
+    assert page.count('aria-current="page"') == 1
+    current = (
+        page[: page.index('aria-current="page"')].rsplit("<a", 1)[1]
+        + page[page.index('aria-current="page"') :]
+    )
+    assert 'href="/workforce/import/"' in current.split(">", 1)[0]
