@@ -393,6 +393,25 @@ class InclusionResult(models.Model):
     def __str__(self):
         return f"{self.indicator} at {self.organisation}, {self.year}"
 
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from .culture import INDICATORS, Kind
+
+        indicator = INDICATORS.get(self.indicator)
+        if indicator is None:
+            raise ValidationError(
+                {"indicator": "Unknown indicator: use wres-1 to wres-9 or wdes-1 to wdes-10."}
+            )
+        if indicator.standard != self.standard:
+            raise ValidationError(
+                {"standard": f"{indicator.label} belongs to the {indicator.standard.upper()}."}
+            )
+        if indicator.kind in (Kind.PERCENTAGE, Kind.SCORE) and self.comparison_value is None:
+            raise ValidationError(
+                {"comparison_value": f"{indicator.label} compares two groups: enter {indicator.comparison}."}
+            )
+
 
 class SurveyTheme(models.TextChoices):
     COMPASSIONATE_INCLUSIVE = "compassionate", "We are compassionate and inclusive"
