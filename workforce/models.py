@@ -181,15 +181,22 @@ class Observation(models.Model):
             models.Index(fields=["metric", "organisation", "month"], name="observation_metric_org_month"),
             # Dashboards sum numerators and denominators per metric and month over the organisation
             # totals (staff_group IS NULL): a covering index lets PostgreSQL answer from the index alone.
+            # Every column is a key column (not INCLUDE, which SQLite lacks and warns about).
             models.Index(
-                fields=["month", "metric"],
-                include=["organisation", "numerator", "denominator", "is_synthetic"],
+                fields=["month", "metric", "organisation", "numerator", "denominator", "is_synthetic"],
                 condition=models.Q(staff_group__isnull=True),
                 name="observation_totals_cover",
             ),
             models.Index(
-                fields=["staff_group", "month", "metric"],
-                include=["organisation", "numerator", "denominator", "is_synthetic"],
+                fields=[
+                    "staff_group",
+                    "month",
+                    "metric",
+                    "organisation",
+                    "numerator",
+                    "denominator",
+                    "is_synthetic",
+                ],
                 condition=models.Q(staff_group__isnull=False),
                 name="observation_groups_cover",
             ),

@@ -468,7 +468,9 @@ def _sums(qs, *group_by: str):
         .annotate(
             num=Sum("numerator"),
             den=Sum("denominator"),
-            synthetic=Count("id", filter=Q(is_synthetic=True)),
+            # Counts a column the covering indexes include (not id), so PostgreSQL can answer from the
+            # index alone (an index-only scan) once the table is vacuumed.
+            synthetic=Count("is_synthetic", filter=Q(is_synthetic=True)),
         )
         .order_by()
     )
