@@ -264,3 +264,17 @@ def test_only_the_most_specific_navigation_item_is_current(client, academy_admin
         + page[page.index('aria-current="page"') :]
     )
     assert 'href="/workforce/import/"' in current.split(">", 1)[0]
+
+
+def test_a_failed_import_says_nothing_was_imported(client, academy_admin, ready_import):
+    WorkforceImport.objects.filter(pk=ready_import.pk).update(
+        status=WorkforceImport.Status.FAILED,
+        errors=[{"row": None, "column": "", "message": "Nothing was imported: the database went away"}],
+        error_count=1,
+    )
+    client.force_login(academy_admin)
+    page = client.get(reverse("workforce:import_detail", kwargs={"pk": ready_import.pk})).content.decode()
+    assert "Failed" in page
+    assert "Nothing was imported: the database went away" in page
+    assert "Whole file" in page
+    assert "Confirm and import" not in page
