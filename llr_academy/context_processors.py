@@ -33,10 +33,16 @@ def portal(request):
         for item in NAVIGATION
         if item.permission is None or user.has_perm(item.permission)
     ]
+    # The current item is the one whose URL is the longest prefix of this page's path, so that
+    # /workforce/import/ marks "Import figures" and not also "Workforce".
+    matches = [
+        i
+        for i in items
+        if request.path == i["url"] or (i["url"] != "/" and request.path.startswith(i["url"]))
+    ]
+    current = max(matches, key=lambda i: len(i["url"]), default=None)
     for item in items:
-        item["current"] = request.path == item["url"] or (
-            item["url"] != "/" and request.path.startswith(item["url"])
-        )
+        item["current"] = item is current
     return {"navigation": items}
 
 

@@ -1,7 +1,18 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from .models import Band, MetricDefinition, Observation, Organisation, SpcRecalculation, StaffGroup, User
+from .models import (
+    Band,
+    InclusionResult,
+    MetricDefinition,
+    Observation,
+    Organisation,
+    SpcRecalculation,
+    StaffGroup,
+    StaffSurveyScore,
+    User,
+    WorkforceImport,
+)
 
 
 @admin.register(User)
@@ -67,3 +78,35 @@ class ObservationAdmin(admin.ModelAdmin):
     date_hierarchy = "month"
     raw_id_fields = ("organisation", "staff_group")
     show_full_result_count = False
+
+
+@admin.register(WorkforceImport)
+class WorkforceImportAdmin(admin.ModelAdmin):
+    """The record of imports: read-only here (imports happen on the import page)."""
+
+    list_display = ("file_name", "status", "uploaded_by", "uploaded_at", "confirmed_by", "row_count")
+    list_filter = ("status",)
+    list_select_related = ("uploaded_by", "confirmed_by")
+    date_hierarchy = "uploaded_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(InclusionResult)
+class InclusionResultAdmin(admin.ModelAdmin):
+    """WRES indicators and WDES metrics as each organisation publishes them (see workforce/culture.py)."""
+
+    list_display = ("indicator", "organisation", "year", "value", "comparison_value", "is_synthetic")
+    list_filter = ("standard", "year", "organisation", "is_synthetic")
+    list_select_related = ("organisation",)
+
+
+@admin.register(StaffSurveyScore)
+class StaffSurveyScoreAdmin(admin.ModelAdmin):
+    list_display = ("theme", "organisation", "year", "score", "respondents", "is_synthetic")
+    list_filter = ("theme", "year", "organisation", "is_synthetic")
+    list_select_related = ("organisation",)

@@ -9,7 +9,7 @@ Rules the dashboard applies (stated on the page too):
 - A percentage reported for one group only (WDES 8, reasonable adjustments): never flagged; trend only.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
 
@@ -45,10 +45,20 @@ class Indicator:
     group: str  # who the figure is about
     comparison: str = ""  # whom they are compared with
     counts_label: str = ""  # what group_count / comparison_count count
+    # Who group_count and comparison_count count, where that differs from `group` / `comparison`.
+    count_labels: tuple[str, str] | None = None
 
     @property
     def label(self) -> str:
         return f"{self.standard.upper()} {self.number}"
+
+    @property
+    def group_count_label(self) -> str:
+        return self.count_labels[0] if self.count_labels else self.group
+
+    @property
+    def comparison_count_label(self) -> str:
+        return self.count_labels[1] if self.count_labels else self.comparison
 
 
 RL = Kind.RELATIVE_LIKELIHOOD
@@ -216,6 +226,15 @@ WDES_METRICS = [
     ),
 ]  # fmt: skip
 
+# Representation indicators compare shares; their counts are of people in the senior bands or on the board.
+COUNT_LABELS = {
+    "wres-1": ("BME staff in band 8a and above", "Other staff in band 8a and above"),
+    "wres-9": ("BME board voting members", "Other board voting members"),
+    "wdes-1": ("Disabled staff in band 8a and above", "Other staff in band 8a and above"),
+    "wdes-10": ("Disabled board voting members", "Other board voting members"),
+}
+WRES_INDICATORS = [replace(i, count_labels=COUNT_LABELS.get(i.code)) for i in WRES_INDICATORS]
+WDES_METRICS = [replace(i, count_labels=COUNT_LABELS.get(i.code)) for i in WDES_METRICS]
 INDICATORS = {i.code: i for i in WRES_INDICATORS + WDES_METRICS}
 
 

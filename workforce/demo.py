@@ -120,10 +120,10 @@ def seed_demo_accounts() -> dict[str, User]:
 # staff reporting more harassment, scores of 6 to 7.5), and flagged `is_synthetic` so every page says so.
 CULTURE_ORGANISATIONS = {
     # code: (staff in post, board voting members, how far from parity it starts, yearly improvement)
-    "uhl": (18_000, 14, 0.35, 0.06),
-    "lpt": (6_500, 12, 0.25, 0.04),
-    "emas": (4_200, 12, 0.45, 0.02),
-    "llr-icb": (450, 11, 0.20, 0.03),
+    "uhl": (18_000, 14, 0.30, 0.05),
+    "lpt": (6_500, 12, 0.20, 0.04),
+    "emas": (4_200, 12, 0.32, 0.01),
+    "llr-icb": (450, 11, 0.15, 0.03),
 }
 CULTURE_YEARS = 4
 
@@ -214,14 +214,16 @@ def _culture_figures(rng, indicator, gap: float, share: float, staff: int, board
             "comparison_count": None,
         }
     if indicator.number == "1":
+        senior = int(staff * 0.06)  # staff in band 8a and above
+        in_group = round(senior * share * (1 - gap))
         return {
-            "value": d(100 * share * (1 - gap), 1),
+            "value": d(100 * in_group / senior, 1),
             "comparison_value": d(100 * share, 1),
-            "group_count": group,
-            "comparison_count": comparison,
+            "group_count": in_group,
+            "comparison_count": senior - in_group,
         }
     base = rng.uniform(15, 30) if indicator.better == culture.Better.LOWER else rng.uniform(50, 65)
-    adverse = gap * rng.uniform(12, 30)
+    adverse = gap * rng.uniform(6, 20)
     value = base + adverse if indicator.better == culture.Better.LOWER else base - adverse
     return {
         "value": d(value, 1),

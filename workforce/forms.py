@@ -3,6 +3,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from . import services
+from .importing import max_upload_bytes
 from .models import Band, Organisation, StaffGroup, User
 from .roles import Role
 
@@ -88,6 +89,13 @@ class WorkforceImportForm(forms.Form):
         },
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = (
+            "A CSV (UTF-8) or Excel (.xlsx) file in the template's layout, up to "
+            f"{max_upload_bytes() // (1024 * 1024)} MB."
+        )
 
 
 class CultureFilterForm(forms.Form):

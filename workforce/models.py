@@ -181,15 +181,22 @@ class Observation(models.Model):
             models.Index(fields=["metric", "organisation", "month"], name="observation_metric_org_month"),
             # Dashboards sum numerators and denominators per metric and month over the organisation
             # totals (staff_group IS NULL): a covering index lets PostgreSQL answer from the index alone.
+            # Every column is a key column (not INCLUDE, which SQLite lacks and warns about).
             models.Index(
-                fields=["month", "metric"],
-                include=["organisation", "numerator", "denominator", "is_synthetic"],
+                fields=["month", "metric", "organisation", "numerator", "denominator", "is_synthetic"],
                 condition=models.Q(staff_group__isnull=True),
                 name="observation_totals_cover",
             ),
             models.Index(
-                fields=["staff_group", "month", "metric"],
-                include=["organisation", "numerator", "denominator", "is_synthetic"],
+                fields=[
+                    "staff_group",
+                    "month",
+                    "metric",
+                    "organisation",
+                    "numerator",
+                    "denominator",
+                    "is_synthetic",
+                ],
                 condition=models.Q(staff_group__isnull=False),
                 name="observation_groups_cover",
             ),
@@ -392,6 +399,25 @@ class InclusionResult(models.Model):
 
     def __str__(self):
         return f"{self.indicator} at {self.organisation}, {self.year}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from .culture import INDICATORS, Kind
+
+        indicator = INDICATORS.get(self.indicator)
+        if indicator is None:
+            raise ValidationError(
+                {"indicator": "Unknown indicator: use wres-1 to wres-9 or wdes-1 to wdes-10."}
+            )
+        if indicator.standard != self.standard:
+            raise ValidationError(
+                {"standard": f"{indicator.label} belongs to the {indicator.standard.upper()}."}
+            )
+        if indicator.kind in (Kind.PERCENTAGE, Kind.SCORE) and self.comparison_value is None:
+            raise ValidationError(
+                {"comparison_value": f"{indicator.label} compares two groups: enter {indicator.comparison}."}
+            )
 
 
 class SurveyTheme(models.TextChoices):

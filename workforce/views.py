@@ -291,6 +291,7 @@ class WorkforceScopeMixin(PermissionRequiredMixin, BreadcrumbMixin):
     def get_context_data(self, **kwargs):
         query = self.request.GET.copy()
         query.pop("sort", None)
+        query.pop("page", None)
         return super().get_context_data(filter=self.get_filterset(), scope_query=query.urlencode(), **kwargs)
 
 

@@ -231,6 +231,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Workforce figure imports (CSV / XLSX): the largest file and the most rows one upload may hold.
+WORKFORCE_IMPORT_MAX_BYTES = env.int("WORKFORCE_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+WORKFORCE_IMPORT_MAX_ROWS = env.int("WORKFORCE_IMPORT_MAX_ROWS", default=200_000)
 
 # --- Security headers -------------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -39,7 +39,29 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def _serialized_db_snapshot(django_db_setup):
+    """The database contents pytest-django serialized at setup (the data migrations' rows: role groups).
+
+    Taken before Playwright starts: once its event loop runs in this thread, Django hands the test code other
+    connection objects (asgiref locals), which lack the snapshot, so serialized rollback would silently
+    restore nothing whenever a non-browser test had set up the database first.
+    """
+    from django.db import connections
+
+    return {alias: getattr(connections[alias], "_test_serialized_contents", None) for alias in connections}
+
+
+@pytest.fixture
+def _serialized_snapshot_on_connection(_serialized_db_snapshot):
+    from django.db import connections
+
+    for alias, contents in _serialized_db_snapshot.items():
+        if contents is not None and getattr(connections[alias], "_test_serialized_contents", None) is None:
+            connections[alias]._test_serialized_contents = contents
+
+
+@pytest.fixture(scope="session")
+def browser(_serialized_db_snapshot):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield browser
@@ -74,7 +96,7 @@ class Journey:
 
 
 @pytest.fixture
-def journey(browser, live_server, django_db_serialized_rollback):
+def journey(browser, live_server, _serialized_snapshot_on_connection, django_db_serialized_rollback):
     # serialized_rollback restores the data migrations' rows (the role groups) after each flush.
     context = browser.new_context(base_url=live_server.url, locale="en-GB")
     page = context.new_page()

@@ -134,3 +134,31 @@ def test_board_member_reads_the_culture_dashboard(journey):
     assert page.locator("#wres tbody tr").count() == 9
     assert page.locator("#wdes tbody tr").count() == 10
     assert page.locator("#survey tbody tr").count() == 9
+
+
+def test_progress_is_shown_while_a_worker_checks_the_file(journey, tmp_path, monkeypatch):
+    """Without a worker the check waits; the page polls (htmx) and reloads by itself once it is done."""
+    from workforce import services, tasks
+
+    queued = []
+    monkeypatch.setattr(tasks.workforce_import_check_task, "delay", lambda pk: queued.append(pk))
+    seed_reference_data()
+    UserFactory(email="importer@nhs.net", first_name="Ida", roles=[Role.ACADEMY_ADMIN])
+    page = journey.page
+    console_errors = []
+    page.on("console", lambda message: message.type == "error" and console_errors.append(message.text))
+    sign_in(journey, "importer@nhs.net")
+    journey.goto("/workforce/import/")
+    month = f"{date.today().replace(day=1) - timedelta(days=1):%Y-%m}"
+    good = tmp_path / "slow.csv"
+    good.write_text(HEADER + f"uhl,headcount,{month},,15500,\n", encoding="utf-8")
+    page.get_by_label("Upload a file of monthly figures").set_input_files(str(good))
+    page.get_by_role("button", name="Upload and check").click()
+    page.get_by_text("0 of about 1 rows done").wait_for()
+    journey.check_accessibility()
+    assert page.locator("#import-status").inner_text() == "Checking the file"
+
+    services.workforce_import_check(workforce_import=WorkforceImport.objects.get(pk=queued[0]))
+    page.get_by_role("heading", name="What will change").wait_for(timeout=10_000)
+    journey.check_accessibility()
+    assert console_errors == []  # htmx runs under the strict CSP without complaint

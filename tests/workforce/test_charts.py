@@ -1,6 +1,7 @@
 """The SVG chart and icons: lines, colours, text alternative, data table (no database)."""
 
 import base64
+import io
 import re
 from datetime import date
 
@@ -143,3 +144,39 @@ def test_assurance_icon_mapping():
 )
 def test_format_value(value, unit, signed, text):
     assert charts.format_value(value, unit, signed=signed) == text
+
+
+def test_series_chart_and_data_url_helper_take_a_metric_series():
+    from types import SimpleNamespace
+
+    values = [10, 14] * 7
+    series = SimpleNamespace(
+        metric=SimpleNamespace(name="Vacancy rate", unit="percent"),
+        scope="NHS",
+        months=MONTHS[:14],
+        values=values,
+        spc=spc.analyse(values, direction="down", target=12),
+        conclusion="Vacancy rate (NHS) shows common cause variation.",
+    )
+    c = charts.series_chart(series)
+    assert c.title == "Vacancy rate, NHS"
+    assert c.alt.startswith("Vacancy rate (NHS) shows common cause variation.")
+    assert charts.chart_data_url(series) == c.data_url
+
+
+def test_the_same_chart_goes_into_a_tagged_pdf_as_an_image():
+    from pypdf import PdfReader
+    from weasyprint import HTML
+
+    c = chart(target=15)
+    html = (
+        '<html lang="en-GB"><head><title>Chart</title></head><body>'
+        f'<img src="{c.data_url}" alt="{c.alt}" style="width: 16cm"></body></html>'
+    )
+    pdf = HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 1
+    # The SVG is drawn as vector content (not dropped): its axis labels are in the page's text.
+    text = reader.pages[0].extract_text()
+    assert "Sickness absence rate" in text
+    assert "Apr 2023" in text or "Apr 2024" in text

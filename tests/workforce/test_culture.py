@@ -102,6 +102,40 @@ def test_selector_suppresses_small_counts_and_the_figures_built_from_them():
     assert (themes["engagement"].score, themes["engagement"].respondents) == (SUPPRESSED, SUPPRESSED)
     assert themes["morale"].score is None
     assert dashboard.flagged_count == 1
+    assert dashboard.history_years == [2024, 2025]
+    history = {row.indicator.code: row.cells for row in dashboard.history}
+    assert [c.headline for c in history["wres-2"]] == [D("1.6"), SUPPRESSED]
+    assert [c.flagged for c in history["wres-2"]] == [True, False]
+    assert [(c.headline, c.flagged) for c in history["wres-9"]] == [(None, False), (D("10"), True)]
     assert [(g.organisation, g.wres_flagged, g.reported) for g in dashboard.gaps_by_organisation] == [
         (org, 1, 2)
     ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        (
+            {"indicator": "wres-10"},
+            "indicator",
+            "Unknown indicator: use wres-1 to wres-9 or wdes-1 to wdes-10.",
+        ),
+        ({"indicator": "wdes-2", "standard": "wres"}, "standard", "WDES 2 belongs to the WDES."),
+        (
+            {"indicator": "wres-6", "comparison_value": None},
+            "comparison_value",
+            "WRES 6 compares two groups: enter White staff.",
+        ),
+    ],
+)
+def test_inclusion_results_are_checked_against_the_indicator_list(fields, field, message):
+    from django.core.exceptions import ValidationError
+
+    from workforce.models import InclusionResult
+
+    values = {"standard": "wres", "indicator": "wres-2", "year": 2025, "value": 1, "comparison_value": 1}
+    result = InclusionResult(organisation=OrganisationFactory(), **{**values, **fields})
+    with pytest.raises(ValidationError) as error:
+        result.full_clean()
+    assert error.value.message_dict[field] == [message]

@@ -243,9 +243,38 @@ def test_culture_dashboard_filters_flags_and_suppresses(client, board_member):
     assert "2.50" not in page  # built from a count of 5
     assert "1234" not in page and ">1235<" in page  # respondents rounded to the nearest 5
     assert "+0.30" in page
+    # The trend table has both years; 1.40 was flagged too; the suppressed figure shows as "*".
+    history = page[page.index('id="history"') :]
+    assert ">2024<" in history and ">2025<" in history
+    assert '1.40 <strong class="nhsuk-tag nhsuk-tag--orange">Flagged</strong>' in history
     assert "Synthetic demo data" not in page
 
     page = client.get(reverse("workforce:culture"), {"organisation": lpt.pk, "year": 2025}).content.decode()
     assert "LPT trust, 2025" in page and "0 gaps flagged" in page
     # A bad filter falls back to the defaults instead of failing.
     assert client.get(reverse("workforce:culture"), {"year": "abc"}).status_code == 200
+
+
+def test_only_the_most_specific_navigation_item_is_current(client, academy_admin):
+    client.force_login(academy_admin)
+    page = client.get(reverse("workforce:import")).content.decode()
+    assert page.count('aria-current="page"') == 1
+    current = (
+        page[: page.index('aria-current="page"')].rsplit("<a", 1)[1]
+        + page[page.index('aria-current="page"') :]
+    )
+    assert 'href="/workforce/import/"' in current.split(">", 1)[0]
+
+
+def test_a_failed_import_says_nothing_was_imported(client, academy_admin, ready_import):
+    WorkforceImport.objects.filter(pk=ready_import.pk).update(
+        status=WorkforceImport.Status.FAILED,
+        errors=[{"row": None, "column": "", "message": "Nothing was imported: the database went away"}],
+        error_count=1,
+    )
+    client.force_login(academy_admin)
+    page = client.get(reverse("workforce:import_detail", kwargs={"pk": ready_import.pk})).content.decode()
+    assert "Failed" in page
+    assert "Nothing was imported: the database went away" in page
+    assert "Whole file" in page
+    assert "Confirm and import" not in page

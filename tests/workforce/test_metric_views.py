@@ -154,3 +154,42 @@ def test_xlsx_export_matches(client, figures):
     assert values[0][0] == "Organisation"
     assert [row[0] for row in values[1:]] == ["University Hospitals"]
     assert values[1][3] == pytest.approx(5.6)
+
+
+def test_breakdown_is_paginated_and_keeps_the_scope(client):
+    for i in range(55):
+        org = OrganisationFactory(short_name=f"Org {i:02d}", sector=Sector.NHS)
+        add_series("headcount", org, [100 + i] * 2)
+    client.force_login(UserFactory(roles=[Role.BOARD_MEMBER]))
+    url = reverse("workforce:metric", kwargs={"code": "headcount"})
+    first = client.get(url, {"sector": "nhs", "sort": "organisation"}).content.decode()
+    assert ">Org 49<" in first and ">Org 50<" not in first
+    second = client.get(url, {"sector": "nhs", "sort": "organisation", "page": 2}).content.decode()
+    assert ">Org 50<" in second and ">Org 54<" in second and ">Org 00<" not in second
+    # Export links carry the filters but not the page or the sort.
+    export = reverse("workforce:metric_export", kwargs={"code": "headcount", "fmt": "csv"})
+    assert f'href="{export}?sector=nhs"' in second
+
+
+def test_dashboard_for_one_staff_group_uses_the_groups_rows(client, figures):
+    from ..factories import StaffGroupFactory
+
+    nursing = StaffGroupFactory(code="nursing", name="Nursing and midwifery")
+    add_series("headcount", figures["nhs"], [400] * 22, staff_group=nursing)
+    client.force_login(UserFactory(roles=[Role.BOARD_MEMBER]))
+    response = client.get(reverse("workforce:dashboard"), {"staff_group": nursing.pk})
+    row = next(r for r in response.context["dashboard"].rows if r.metric.code == "headcount")
+    assert row.system.latest_value == 400
+    assert row.system.series.scope == "LLR system, Nursing and midwifery"
+
+
+def test_admin_lists_metric_definitions_and_observations(client, figures):
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    page = client.get("/django-admin/workforce/metricdefinition/").content.decode()
+    assert "Sickness absence rate" in page
+    assert client.get("/django-admin/workforce/observation/").status_code == 200
+    definition_id = figures["nhs"].observations.first().metric_id
+    change = client.get(f"/django-admin/workforce/metricdefinition/{definition_id}/change/")
+    assert change.status_code == 200
+    assert "SPC recalculation" in change.content.decode() or "Spc recalculation" in change.content.decode()

@@ -57,8 +57,7 @@ class Migration(migrations.Migration):
             model_name="observation",
             index=models.Index(
                 condition=models.Q(("staff_group__isnull", True)),
-                fields=["month", "metric"],
-                include=("organisation", "numerator", "denominator", "is_synthetic"),
+                fields=["month", "metric", "organisation", "numerator", "denominator", "is_synthetic"],
                 name="observation_totals_cover",
             ),
         ),
@@ -66,8 +65,15 @@ class Migration(migrations.Migration):
             model_name="observation",
             index=models.Index(
                 condition=models.Q(("staff_group__isnull", False)),
-                fields=["staff_group", "month", "metric"],
-                include=("organisation", "numerator", "denominator", "is_synthetic"),
+                fields=[
+                    "staff_group",
+                    "month",
+                    "metric",
+                    "organisation",
+                    "numerator",
+                    "denominator",
+                    "is_synthetic",
+                ],
                 name="observation_groups_cover",
             ),
         ),
