@@ -24,7 +24,12 @@ class LeadChoiceField(forms.ModelChoiceField):
 
 
 class DateInput(forms.DateInput):
+    """A native date picker; its value must be ISO 8601 whatever the locale."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None, format="%Y-%m-%d"):  # noqa: A002 - Django's own argument name
+        super().__init__(attrs=attrs, format=format)
 
 
 class PledgeForm(forms.ModelForm):

@@ -11,6 +11,46 @@ import workforce.demo
 from pledges.models import BoardMeeting, Pledge
 from workforce.models import User
 
+ROLE_MIGRATIONS = [
+    "workforce.migrations.0002_roles",
+    "programmes.migrations.0002_role_permissions",
+    "pledges.migrations.0002_role_permissions",
+    "pledges.migrations.0004_people_promise_and_board_meeting_permission",
+]
+
+
+def restore_migration_rows():
+    """Put back the rows data migrations create (role groups with their permissions, People Promise elements).
+
+    pytest-django runs these live-server tests after the ordinary database tests; when both run in one
+    session, the flush after a live-server test is not followed by a restore of the migrations' rows (seen
+    with pytest-django's serialized rollback here), so each journey restores them itself.
+    """
+    from importlib import import_module
+
+    from django.contrib.auth.models import Group, Permission
+
+    from pledges.models import PeoplePromiseElement
+
+    for module_name in ROLE_MIGRATIONS:
+        module = import_module(module_name)
+        for group_name, perms in module.GRANTS.items():
+            group, _ = Group.objects.get_or_create(name=group_name)
+            for perm in perms:
+                app_label, codename = perm.split(".")
+                group.permissions.add(
+                    Permission.objects.get(content_type__app_label=app_label, codename=codename)
+                )
+    people_promise = import_module(ROLE_MIGRATIONS[-1]).PEOPLE_PROMISE
+    for order, (code, name) in enumerate(people_promise):
+        PeoplePromiseElement.objects.update_or_create(code=code, defaults={"name": name, "order": order})
+
+
+def seed():
+    restore_migration_rows()
+    workforce.demo.seed()
+    pledges.demo.seed()
+
 
 def sign_in(browser, journey_base_url, email):
     """A browser context signed in as ``email`` (the sign-in form itself is covered by the signup journey)."""
@@ -30,8 +70,7 @@ def sign_in(browser, journey_base_url, email):
 
 
 def test_admin_edits_updates_and_restores_a_pledge_and_the_board_sees_it(journey, browser):
-    workforce.demo.seed()
-    pledges.demo.seed()
+    seed()
     BoardMeeting.objects.all().delete()
     BoardMeeting.objects.create(date=datetime.date.today() - datetime.timedelta(days=1))
     page = journey.page
@@ -107,3 +146,84 @@ def test_admin_edits_updates_and_restores_a_pledge_and_the_board_sees_it(journey
     journey.goto("/pledges/2/")
     assert "This is off track" in page.locator("main").inner_text()
     journey.goto("/pledges/")
+
+
+def test_every_pledge_and_programme_management_page_passes_axe(journey, browser):
+    from decimal import Decimal
+
+    from pledges.models import MetricLink, Objective, ProgressUpdate
+    from programmes.models import Programme, Workstream
+    from tests.pledges.factories import MetricFactory, add_series
+
+    seed()
+    workstream = Workstream.objects.create(name="Culture and Leadership (Retain)", slug="culture", order=0)
+    programme = Programme.objects.create(
+        title="Active Bystander",
+        slug="active-bystander",
+        summary="Training.",
+        workstream=workstream,
+        pillar="retain",
+        status="published",
+    )
+    objective = Objective.objects.get(title="Inclusive compassionate culture across LLR")
+    objective.programmes.add(programme)
+    metric = MetricFactory(name="Turnover (12 months)")
+    add_series(metric, [10.0, 10.2, 9.9, 10.1, 9.8, 10.0, 10.3, 9.9, 10.1, 10.0, 9.8, 10.2, 10.0, 9.9])
+    pledge = Pledge.objects.get(number=1)
+    MetricLink.objects.create(pledge=pledge, metric=metric, target=Decimal("5"), is_key=True)
+    update = ProgressUpdate.objects.filter(pledge=pledge).first()
+    page = journey.page
+    page.context.add_cookies(sign_in(browser, journey.base_url, "admin@example.org").cookies())
+    for path in [
+        "/",
+        "/board/",
+        "/board/meeting/",
+        "/pledges/",
+        "/pledges/1/",
+        "/manage/pledges/new/",
+        f"/manage/pledges/{pledge.pk}/",
+        f"/manage/pledges/{pledge.pk}/archive/",
+        f"/manage/pledges/{pledge.pk}/metrics/new/",
+        "/manage/objectives/",
+        "/manage/objectives/new/",
+        f"/manage/objectives/{objective.pk}/",
+        f"/manage/objectives/{objective.pk}/edit/",
+        f"/manage/objectives/{objective.pk}/history/",
+        f"/manage/updates/{update.pk}/edit/",
+        f"/manage/updates/{update.pk}/history/",
+        "/manage/workstreams/",
+        "/manage/workstreams/new/",
+        f"/manage/workstreams/{workstream.pk}/archive/",
+        "/manage/programmes/",
+        "/manage/programmes/new/",
+        f"/manage/programmes/{programme.pk}/edit/",
+    ]:
+        response = page.goto(journey.base_url + path)
+        assert response.status == 200, path
+        journey.check_accessibility()
+    # The status/metric mismatch is shown before the update is posted.
+    journey.goto(f"/manage/pledges/{pledge.pk}/updates/new/")
+    page.get_by_label("On track").check()
+    page.get_by_label("What has happened").fill("Going well.")
+    page.get_by_role("button", name="Post update").click()
+    page.get_by_text("The status does not match the metrics").wait_for()
+    assert "Turnover (12 months) consistently fails its target" in page.locator("main").inner_text()
+    journey.check_accessibility()
+    page.get_by_label("I have checked the metrics and want to post this status anyway").check()
+    page.get_by_role("button", name="Post update").click()
+    page.get_by_text("Progress update posted on Pledge 1").wait_for()
+    journey.check_accessibility()
+
+
+def test_staff_read_the_pledges_and_are_refused_editing(journey, browser):
+    seed()
+    page = journey.page
+    page.context.add_cookies(sign_in(browser, journey.base_url, "staff@example.org").cookies())
+    journey.goto("/pledges/")
+    page.get_by_role("link", name=f"Pledge 1: {pledges.demo.WORKFORCE_PLEDGE}").click()
+    journey.check_accessibility()
+    assert "Post a progress update" not in page.locator("main").inner_text()
+    for path in ["/manage/pledges/", "/board/"]:
+        response = page.goto(journey.base_url + path)
+        assert response.status == 403
+        journey.check_accessibility()

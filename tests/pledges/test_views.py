@@ -342,3 +342,14 @@ def test_board_overview_lists_changes_since_the_last_meeting(client, academy_adm
     page = client.get(reverse("pledges:board")).content.decode()
     assert "Pledge 1: After changed" in page
     assert academy_admin.display_name in page
+
+
+def test_update_form_prefills_last_month_as_iso_dates(client, academy_admin):
+    pledge = PledgeFactory(number=1)
+    client.force_login(academy_admin)
+    page = client.get(reverse("pledges:pledge_update_new", kwargs={"pk": pledge.pk})).content.decode()
+    today = datetime.date.today()
+    last_month_end = today.replace(day=1) - datetime.timedelta(days=1)
+    assert f'value="{today.isoformat()}"' in page
+    assert f'value="{last_month_end.replace(day=1).isoformat()}"' in page
+    assert f'value="{last_month_end.isoformat()}"' in page
