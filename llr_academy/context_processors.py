@@ -46,6 +46,14 @@ class HomeCard:
 
 # What each role came for, on the signed-in home page. Later features add their cards here.
 HOME_CARDS = (
+    # First, so the board overview leads a board member's home page.
+    HomeCard(
+        "Board overview",
+        "The 13 pledges at a glance, workforce headlines, programme reach and what changed since the "
+        "last meeting.",
+        "pledges:board",
+        "pledges.view_board_overview",
+    ),
     HomeCard("Your profile", "Your organisation, staff group, band and line manager.", "workforce:profile"),
     HomeCard("Account security", "Set up an authenticator app and recovery codes.", "mfa_index"),
     HomeCard(
@@ -53,13 +61,6 @@ HOME_CARDS = (
         "Find people and give them the programme lead, board member or admin role.",
         "workforce:people",
         "workforce.manage_people",
-    ),
-    HomeCard(
-        "Board overview",
-        "The 13 pledges at a glance, workforce headlines, programme reach and what changed since the "
-        "last meeting.",
-        "pledges:board",
-        "pledges.view_board_overview",
     ),
     HomeCard("Our pledges", "What each of the 13 pledges means and how it is progressing.", "pledges:list"),
     HomeCard(

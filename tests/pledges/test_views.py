@@ -353,3 +353,24 @@ def test_update_form_prefills_last_month_as_iso_dates(client, academy_admin):
     assert f'value="{today.isoformat()}"' in page
     assert f'value="{last_month_end.replace(day=1).isoformat()}"' in page
     assert f'value="{last_month_end.isoformat()}"' in page
+
+
+@pytest.mark.parametrize(
+    ("role", "board", "manage"),
+    [
+        (None, False, False),
+        (Role.PROGRAMME_LEAD, False, False),
+        (Role.BOARD_MEMBER, True, False),
+        (Role.ACADEMY_ADMIN, True, True),
+    ],
+)
+def test_home_cards_and_navigation_lead_each_role_to_its_pledge_pages(client, role, board, manage):
+    client.force_login(UserFactory(roles=[role] if role else []))
+    page = client.get(reverse("home")).content.decode()
+    assert f'href="{reverse("pledges:list")}"' in page
+    assert (f'href="{reverse("pledges:board")}"' in page) is board
+    assert (f'href="{reverse("pledges:manage_pledges")}"' in page) is manage
+    if board:
+        # The board overview is the first card on a board member's home.
+        cards = page.split('class="nhsuk-card__link"')
+        assert f'href="{reverse("pledges:board")}"' in cards[1]
