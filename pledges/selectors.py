@@ -217,6 +217,13 @@ def user_may_post_update(user, subject: Pledge | Objective) -> bool:
     )
 
 
+def led_by(user) -> tuple[list[Pledge], list[Objective]]:
+    """The live pledges and objectives this person is the named lead of (they may post updates on them)."""
+    if not user.is_authenticated:
+        return [], []
+    return list(pledge_list().filter(lead=user)), list(objective_list().filter(lead=user))
+
+
 STATUS_TAG = {
     Status.ON_TRACK: "green",
     Status.AT_RISK: "yellow",

@@ -176,8 +176,12 @@ def test_named_lead_may_post_updates_for_their_pledge_only(client, programme_lea
         client.post(reverse("pledges:pledge_update_new", kwargs={"pk": theirs.pk}), data).status_code == 403
     )
     assert not theirs.updates.exists()
-    objective = ObjectiveFactory(lead=programme_lead)
+    objective = ObjectiveFactory(lead=programme_lead, title="Think system first")
     other_objective = ObjectiveFactory()
+    listing = client.get(reverse("pledges:list")).content.decode()
+    assert "Post a progress update on pledge 1" in listing
+    assert "Post a progress update on the objective “Think system first”" in listing
+    assert "on pledge 2" not in listing
     url = reverse("pledges:objective_update_new", kwargs={"pk": objective.pk})
     assert client.post(url, data).status_code == 302
     url = reverse("pledges:objective_update_new", kwargs={"pk": other_objective.pk})
