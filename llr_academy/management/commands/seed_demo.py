@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+import programmes.demo
 import workforce.demo
 
 
@@ -22,4 +23,5 @@ class Command(BaseCommand):
         with transaction.atomic():
             # Ground floor first; each app seeds its own data on top of the one below.
             users = workforce.demo.seed()
+            programmes.demo.seed()
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded; {len(users)} demo accounts ready."))
