@@ -7,6 +7,7 @@ from django.conf import settings
 from django.test import Client
 
 import pledges.demo
+import programmes.demo
 import workforce.demo
 from pledges.models import BoardMeeting, Pledge
 from workforce.models import User
@@ -49,6 +50,7 @@ def restore_migration_rows():
 def seed():
     restore_migration_rows()
     workforce.demo.seed()
+    programmes.demo.seed()
     pledges.demo.seed()
 
 
@@ -152,21 +154,14 @@ def test_every_pledge_and_programme_management_page_passes_axe(journey, browser)
     from decimal import Decimal
 
     from pledges.models import MetricLink, Objective, ProgressUpdate
-    from programmes.models import Programme, Workstream
+    from programmes.models import Programme
     from tests.pledges.factories import MetricFactory, add_series
 
     seed()
-    workstream = Workstream.objects.create(name="Culture and Leadership (Retain)", slug="culture", order=0)
-    programme = Programme.objects.create(
-        title="Active Bystander",
-        slug="active-bystander",
-        summary="Training.",
-        workstream=workstream,
-        pillar="retain",
-        status="published",
-    )
+    programme = Programme.objects.get(title__iexact="Active Bystander")
+    workstream = programme.workstream
     objective = Objective.objects.get(title="Inclusive compassionate culture across LLR")
-    objective.programmes.add(programme)
+    assert programme in objective.programmes.all()  # the demo links Table 1 objectives to Table 2 programmes
     metric = MetricFactory(name="Turnover (12 months)")
     add_series(metric, [10.0, 10.2, 9.9, 10.1, 9.8, 10.0, 10.3, 9.9, 10.1, 10.0, 9.8, 10.2, 10.0, 9.9])
     pledge = Pledge.objects.get(number=1)
@@ -197,6 +192,8 @@ def test_every_pledge_and_programme_management_page_passes_axe(journey, browser)
         "/manage/programmes/",
         "/manage/programmes/new/",
         f"/manage/programmes/{programme.pk}/edit/",
+        f"/manage/programmes/{programme.pk}/history/",
+        f"/manage/workstreams/{workstream.pk}/history/",
     ]:
         response = page.goto(journey.base_url + path)
         assert response.status == 200, path
