@@ -296,3 +296,22 @@ def test_demo_seed_is_idempotent_and_never_invents_wording():
     assert Objective.objects.filter(pillar="reform").count() == 5
     assert ProgressUpdate.objects.count() == 13 * 12 + 3 * 4
     assert all(u.narrative.startswith("Demo data.") for u in ProgressUpdate.objects.all())
+
+
+def test_programme_reach_is_empty_until_people_enrol_then_suppressed_totals():
+    from programmes.models import Enrolment
+
+    from ..programmes.factories import CohortFactory, EnrolmentFactory
+
+    assert selectors.programme_reach_headlines() is None
+    cohort = CohortFactory()
+    for _ in range(12):
+        EnrolmentFactory(cohort=cohort, status=Enrolment.Status.CONFIRMED)
+    for position in range(1, 4):
+        EnrolmentFactory(cohort=cohort, status=Enrolment.Status.WAITING, queue_number=position)
+    assert dict(selectors.programme_reach_headlines()) == {
+        "People with a confirmed place": "10",
+        "Confirmed places": "10",
+        "On waiting lists": "*",
+        "Programmes with people enrolled": "1",
+    }

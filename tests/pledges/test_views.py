@@ -108,7 +108,7 @@ def test_board_members_see_the_overview_and_set_the_meeting_date(client, board_m
     client.force_login(board_member)
     page = client.get(reverse("pledges:board")).content.decode()
     assert "Our workforce pledge" in page
-    assert "Programme reach (enrolments and completions) will show here" in page
+    assert "Programme reach will show here once people enrol on programmes." in page
     assert "No board meeting date has been set yet." in page
     response = client.post(reverse("pledges:board_meeting"), {"date": "2026-11-02", "note": "November"})
     assert response.status_code == 302
