@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.db.models import Prefetch, QuerySet, Sum
 from django.utils import timezone
 
-from programmes.models import Programme
+from programmes.models import Programme, Workstream
 from workforce import spc
 from workforce.models import MetricDefinition, Observation
 
@@ -419,6 +419,8 @@ def changes_since(since: datetime.date, *, limit: int = 50) -> list[Change]:
     for model, label, url_name in (
         (Pledge, "Pledge", "pledges:pledge_history"),
         (Objective, "Objective", "pledges:objective_history"),
+        (Programme, "Programme", "programmes:programme_history"),
+        (Workstream, "Workstream", "programmes:workstream_history"),
     ):
         for record in (
             model.history.filter(history_date__gte=start)
@@ -426,7 +428,10 @@ def changes_since(since: datetime.date, *, limit: int = 50) -> list[Change]:
             .order_by("-history_date")[:limit]
         ):
             reason = f" ({record.history_change_reason})" if record.history_change_reason else ""
-            name = f"{record.number}: {record.title}" if model is Pledge else record.title
+            if model is Pledge:
+                name = f"{record.number}: {record.title}"
+            else:
+                name = getattr(record, "title", None) or record.name
             changes.append(
                 Change(
                     record.history_date,

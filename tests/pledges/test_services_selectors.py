@@ -315,3 +315,15 @@ def test_programme_reach_is_empty_until_people_enrol_then_suppressed_totals():
         "On waiting lists": "*",
         "Programmes with people enrolled": "1",
     }
+
+
+def test_changes_since_include_programme_and_workstream_edits():
+    from programmes import services as programme_services
+
+    admin = UserFactory()
+    programme = ProgrammeFactory(title="Reverse Mentoring")
+    programme.title = "Reverse Mentoring (2027)"
+    programme_services.programme_save(programme=programme, user=admin)
+    texts = [(c.what, c.who) for c in selectors.changes_since(datetime.date.today())]
+    assert ("Programme Reverse Mentoring (2027) changed", admin.display_name) in texts
+    assert ("Workstream " + programme.workstream.name + " created", "The system") in texts
