@@ -285,7 +285,9 @@ def test_last_and_next_board_meeting():
 def test_demo_seed_is_idempotent_and_never_invents_wording():
     UserFactory(email="admin@example.org")
     first = demo.seed()
+    versions = ProgressUpdate.history.count()
     second = demo.seed()
+    assert ProgressUpdate.history.count() == versions  # re-seeding changes nothing, so records nothing
     assert first == second == {"pledges": 13, "objectives": 17, "updates": 13 * 12 + 3 * 4}
     assert Pledge.objects.count() == 13
     official = Pledge.objects.filter(is_placeholder_wording=False)
