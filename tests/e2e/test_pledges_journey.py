@@ -12,71 +12,27 @@ import workforce.demo
 from pledges.models import BoardMeeting, Pledge
 from workforce.models import User
 
-ROLE_MIGRATIONS = [
-    "workforce.migrations.0002_roles",
-    "programmes.migrations.0002_role_permissions",
-    "pledges.migrations.0002_role_permissions",
-    "pledges.migrations.0004_people_promise_and_board_meeting_permission",
-]
-
-
-def restore_migration_rows():
-    """Put back the rows data migrations create (role groups with their permissions, People Promise elements).
-
-    pytest-django runs these live-server tests after the ordinary database tests; when both run in one
-    session, the flush after a live-server test is not followed by a restore of the migrations' rows (seen
-    with pytest-django's serialized rollback here), so each journey restores them itself.
-    """
-    from importlib import import_module
-
-    from django.contrib.auth.models import Group, Permission
-
-    from pledges.models import PeoplePromiseElement
-
-    for module_name in ROLE_MIGRATIONS:
-        module = import_module(module_name)
-        for group_name, perms in module.GRANTS.items():
-            group, _ = Group.objects.get_or_create(name=group_name)
-            for perm in perms:
-                app_label, codename = perm.split(".")
-                group.permissions.add(
-                    Permission.objects.get(content_type__app_label=app_label, codename=codename)
-                )
-    people_promise = import_module(ROLE_MIGRATIONS[-1]).PEOPLE_PROMISE
-    for order, (code, name) in enumerate(people_promise):
-        PeoplePromiseElement.objects.update_or_create(code=code, defaults={"name": name, "order": order})
-
 
 def seed():
-    restore_migration_rows()
     workforce.demo.seed()
     programmes.demo.seed()
     pledges.demo.seed()
 
 
-def sign_in(browser, journey_base_url, email):
-    """A browser context signed in as ``email`` (the sign-in form itself is covered by the signup journey)."""
+def session_cookies(base_url, email):
+    """Cookies that sign a browser in as ``email`` (the signup journey covers the sign-in form)."""
     client = Client()
     client.force_login(User.objects.get(email=email))
-    context = browser.new_context(base_url=journey_base_url, locale="en-GB")
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": journey_base_url,
-            }
-        ]
-    )
-    return context
+    value = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return [{"name": settings.SESSION_COOKIE_NAME, "value": value, "url": base_url}]
 
 
-def test_admin_edits_updates_and_restores_a_pledge_and_the_board_sees_it(journey, browser):
+def test_admin_edits_updates_and_restores_a_pledge_and_the_board_sees_it(journey):
     seed()
     BoardMeeting.objects.all().delete()
     BoardMeeting.objects.create(date=datetime.date.today() - datetime.timedelta(days=1))
     page = journey.page
-    page.context.add_cookies(sign_in(browser, journey.base_url, "admin@example.org").cookies())
+    page.context.add_cookies(session_cookies(journey.base_url, "admin@example.org"))
 
     # The admin edits pledge 2's placeholder title.
     journey.goto("/manage/pledges/")
@@ -135,10 +91,8 @@ def test_admin_edits_updates_and_restores_a_pledge_and_the_board_sees_it(journey
     assert "Restored the version of" in page.locator("main").inner_text()
 
     # A board member sees the new status and the changes since the last meeting on the overview.
-    board = sign_in(browser, journey.base_url, "board@example.org")
     page.context.clear_cookies()
-    page.context.add_cookies(board.cookies())
-    board.close()
+    page.context.add_cookies(session_cookies(journey.base_url, "board@example.org"))
     journey.goto("/board/")
     row = page.get_by_role("row", name="2. Pledge 2 (placeholder: official wording to be added)")
     assert "Off track" in row.inner_text()
@@ -150,7 +104,7 @@ def test_admin_edits_updates_and_restores_a_pledge_and_the_board_sees_it(journey
     journey.goto("/pledges/")
 
 
-def test_every_pledge_and_programme_management_page_passes_axe(journey, browser):
+def test_every_pledge_and_programme_management_page_passes_axe(journey):
     from decimal import Decimal
 
     from pledges.models import MetricLink, Objective, ProgressUpdate
@@ -168,7 +122,7 @@ def test_every_pledge_and_programme_management_page_passes_axe(journey, browser)
     MetricLink.objects.create(pledge=pledge, metric=metric, target=Decimal("5"), is_key=True)
     update = ProgressUpdate.objects.filter(pledge=pledge).first()
     page = journey.page
-    page.context.add_cookies(sign_in(browser, journey.base_url, "admin@example.org").cookies())
+    page.context.add_cookies(session_cookies(journey.base_url, "admin@example.org"))
     for path in [
         "/",
         "/board/",
@@ -212,10 +166,10 @@ def test_every_pledge_and_programme_management_page_passes_axe(journey, browser)
     journey.check_accessibility()
 
 
-def test_staff_read_the_pledges_and_are_refused_editing(journey, browser):
+def test_staff_read_the_pledges_and_are_refused_editing(journey):
     seed()
     page = journey.page
-    page.context.add_cookies(sign_in(browser, journey.base_url, "staff@example.org").cookies())
+    page.context.add_cookies(session_cookies(journey.base_url, "staff@example.org"))
     journey.goto("/pledges/")
     page.get_by_role("link", name=f"Pledge 1: {pledges.demo.WORKFORCE_PLEDGE}").click()
     journey.check_accessibility()
