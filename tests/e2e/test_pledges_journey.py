@@ -148,6 +148,7 @@ def test_every_pledge_and_programme_management_page_passes_axe(journey):
         f"/manage/programmes/{programme.pk}/edit/",
         f"/manage/programmes/{programme.pk}/history/",
         f"/manage/workstreams/{workstream.pk}/history/",
+        f"/manage/cohorts/{programme.cohorts.first().pk}/history/",
     ]:
         response = page.goto(journey.base_url + path)
         assert response.status == 200, path

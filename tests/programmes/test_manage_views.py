@@ -168,3 +168,23 @@ def test_history_pages_are_admin_only(client, role):
     client.logout()
     for url in urls_:
         assert client.get(url).status_code == 302
+
+
+def test_cohort_history_and_restore_for_admins_only(client, academy_admin, programme_lead):
+    from .factories import CohortFactory
+
+    cohort = CohortFactory(venue="Room A")
+    first = cohort.history.get().history_id
+    cohort.venue = "Room B"
+    cohort.save()
+    history_url = reverse("programmes:cohort_history", kwargs={"pk": cohort.pk})
+    restore_url = reverse("programmes:cohort_restore", kwargs={"pk": cohort.pk, "history_id": first})
+    client.force_login(programme_lead)
+    assert client.get(history_url).status_code == 403
+    assert client.post(restore_url).status_code == 403
+    client.force_login(academy_admin)
+    page = client.get(history_url).content.decode()
+    assert "Room A" in page and "Room B" in page
+    assert client.post(restore_url).status_code == 302
+    cohort.refresh_from_db()
+    assert cohort.venue == "Room A"
