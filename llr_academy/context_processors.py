@@ -14,6 +14,9 @@ class NavItem:
 NAVIGATION = (
     NavItem("Home", "home"),
     NavItem("Workforce", "workforce:dashboard", "workforce.view_workforce_dashboard"),
+    NavItem("Programmes", "programmes:catalogue"),
+    NavItem("My learning", "programmes:my_learning"),
+    NavItem("Your cohorts", "programmes:cohorts", "programmes.lead_programmes"),
     NavItem("People and roles", "workforce:people", "workforce.manage_people"),
     NavItem("Culture and inclusion", "workforce:culture", "workforce.view_workforce_dashboard"),
     NavItem("Import figures", "workforce:import", "workforce.import_workforce_figures"),
@@ -56,6 +59,29 @@ class HomeCard:
 
 # What each role came for, on the signed-in home page. Later features add their cards here.
 HOME_CARDS = (
+    # First, so the board overview leads a board member's home page.
+    HomeCard(
+        "Board overview",
+        "The 13 pledges at a glance, workforce headlines, programme reach and what changed since the "
+        "last meeting.",
+        "pledges:board",
+        "pledges.view_board_overview",
+    ),
+    HomeCard(
+        "Find a programme",
+        "Leadership, preceptorship, mentoring, wellbeing and training programmes open to you.",
+        "programmes:catalogue",
+    ),
+    HomeCard(
+        "My learning", "Your places, waiting lists, requests and calendar files.", "programmes:my_learning"
+    ),
+    HomeCard("To approve", "Requests for places from the people you manage.", "programmes:approvals"),
+    HomeCard(
+        "Your cohorts",
+        "People, waiting lists and sessions of the cohorts you run; export the list.",
+        "programmes:cohorts",
+        "programmes.lead_programmes",
+    ),
     HomeCard("Your profile", "Your organisation, staff group, band and line manager.", "workforce:profile"),
     HomeCard("Account security", "Set up an authenticator app and recovery codes.", "mfa_index"),
     HomeCard(
@@ -87,13 +113,6 @@ HOME_CARDS = (
         "Request the board pack as a PDF, follow its progress and find earlier packs.",
         "pledges:board_reports",
         "pledges.request_board_report",
-    ),
-    HomeCard(
-        "Board overview",
-        "The 13 pledges at a glance, workforce headlines, programme reach and what changed since the "
-        "last meeting.",
-        "pledges:board",
-        "pledges.view_board_overview",
     ),
     HomeCard("Our pledges", "What each of the 13 pledges means and how it is progressing.", "pledges:list"),
     HomeCard(

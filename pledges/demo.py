@@ -13,7 +13,7 @@ import datetime
 from django.db.models import Q
 from django.utils import timezone
 
-from programmes.models import Pillar, Programme
+from programmes.models import Pillar, Programme, Workstream
 from workforce.models import MetricDefinition, User
 
 from .models import BoardMeeting, MetricLink, Objective, PeoplePromiseElement, Pledge, ProgressUpdate, Status
@@ -136,6 +136,18 @@ def _previous_month(day: datetime.date) -> datetime.date:
     return _month_start(_month_start(day) - datetime.timedelta(days=1))
 
 
+def _upsert_quietly(model, lookup: dict, defaults: dict):
+    """update_or_create that saves only when something differs, so re-seeding adds no history versions."""
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        return model.objects.create(**lookup, **defaults)
+    if any(getattr(obj, name) != value for name, value in defaults.items()):
+        for name, value in defaults.items():
+            setattr(obj, name, value)
+        obj.save()
+    return obj
+
+
 def seed_pledges() -> list[Pledge]:
     pledges = []
     workforce_pledge, _ = Pledge.objects.update_or_create(
@@ -230,10 +242,10 @@ def seed_updates(pledges: list[Pledge], objectives: list[Objective], author: Use
                 if status == Status.COMPLETE and index < 11:
                     status = Status.ON_TRACK
                 narrative = f"Synthetic demo update for {period_start:%B %Y}, for a placeholder pledge."
-            ProgressUpdate.objects.update_or_create(
-                pledge=pledge,
-                published_on=min(period_end + datetime.timedelta(days=7), today),
-                defaults={
+            _upsert_quietly(
+                ProgressUpdate,
+                {"pledge": pledge, "published_on": min(period_end + datetime.timedelta(days=7), today)},
+                {
                     "status": status,
                     "narrative": f"Demo data. {narrative}",
                     "actions_agreed": "Demo data: leads to report back at the next board meeting.",
@@ -246,10 +258,10 @@ def seed_updates(pledges: list[Pledge], objectives: list[Objective], author: Use
     for objective in objectives[:3]:
         for index, period_start in enumerate(months[::3]):
             period_end = _month_start(period_start + datetime.timedelta(days=93)) - datetime.timedelta(days=1)
-            ProgressUpdate.objects.update_or_create(
-                objective=objective,
-                published_on=min(period_end + datetime.timedelta(days=7), today),
-                defaults={
+            _upsert_quietly(
+                ProgressUpdate,
+                {"objective": objective, "published_on": min(period_end + datetime.timedelta(days=7), today)},
+                {
                     "status": [Status.AT_RISK, Status.ON_TRACK][index % 2],
                     "narrative": "Demo data. Synthetic quarterly update on this objective.",
                     "period_start": period_start,
@@ -274,10 +286,12 @@ def seed_board_meetings(today, user: User) -> None:
 
 def backdate_history(today) -> None:
     """The demo's history should read as if it happened over the year: each update's versions are dated
-    when it was published, and the seeded pledges, objectives and links a year ago (system rows only)."""
+    when it was published, and the seeded pledges, objectives, links, programmes and workstreams a year ago
+    (rows written by the system, never a person's edit)."""
     tz = timezone.get_current_timezone()
     year_ago = datetime.datetime.combine(today - datetime.timedelta(days=365), datetime.time(9), tz)
-    for model in (Pledge, Objective, MetricLink):
+    # The programmes' demo rows too, so the board overview's "what changed" is not all demo loading.
+    for model in (Pledge, Objective, MetricLink, Programme, Workstream):
         model.history.filter(history_user__isnull=True).update(history_date=year_ago)
     for update in ProgressUpdate.objects.filter(
         author__email="admin@example.org", narrative__startswith="Demo data."

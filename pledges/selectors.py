@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.db.models import Prefetch, QuerySet, Sum
 from django.utils import timezone
 
-from programmes.models import Programme
+from programmes.models import Programme, Workstream
 from workforce import spc
 from workforce.models import MetricDefinition, Observation
 
@@ -96,10 +96,9 @@ class MetricResult:
         return spc.describe(self.spc, name=self.metric.name, unit=unit)
 
 
-def _system_series(metric_ids) -> dict[int, list[tuple[datetime.date, float]]]:
+def _system_series(metrics: dict[int, MetricDefinition]) -> dict[int, list[tuple[datetime.date, float]]]:
     """Monthly system-level values per metric: sums of the organisations' figures (all staff groups),
     and for ratio metrics the summed numerators over the summed denominators (never averaged rates)."""
-    metrics = {m.pk: m for m in MetricDefinition.objects.filter(pk__in=metric_ids)}
     rows = (
         Observation.objects.filter(metric_id__in=metrics, staff_group__isnull=True)
         .values("metric_id", "month")
@@ -124,8 +123,8 @@ def metric_results(targets: dict[int, Decimal | None]) -> dict[int, MetricResult
     (None: the metric's own target)."""
     if not targets:
         return {}
-    series = _system_series(list(targets))
     metrics = MetricDefinition.objects.in_bulk(list(targets))
+    series = _system_series(metrics)
     results = {}
     for metric_id, target in targets.items():
         metric = metrics[metric_id]
@@ -215,6 +214,13 @@ def user_may_post_update(user, subject: Pledge | Objective) -> bool:
     return user.has_perm("pledges.manage_pledges") or (
         subject.lead_id is not None and subject.lead_id == user.pk
     )
+
+
+def led_by(user) -> tuple[list[Pledge], list[Objective]]:
+    """The live pledges and objectives this person is the named lead of (they may post updates on them)."""
+    if not user.is_authenticated:
+        return [], []
+    return list(pledge_list().filter(lead=user)), list(objective_list().filter(lead=user))
 
 
 STATUS_TAG = {
@@ -338,12 +344,32 @@ def workforce_headlines() -> list[MetricResult]:
 
 
 def programme_reach_headlines() -> list[tuple[str, str]] | None:
-    """HOOK (issue 3/4): enrolments and completions per programme arrive with the enrolment models.
+    """Who the programmes reach, system-wide, as (label, value) pairs; None until there are enrolments.
 
-    Returns None until they exist, and the overview shows an empty state. When programmes gains its
-    reach selector, return its headline figures here as (label, value) pairs.
+    Counts of people go through small-number suppression, as everywhere the board sees people.
+    HOOK (issue 4): completions and attendance arrive with the learning record; add them here.
     """
-    return None
+    from django.db.models import Count, Q
+
+    from programmes.models import Enrolment
+    from workforce.suppression import suppress_count
+
+    confirmed = Q(status=Enrolment.Status.CONFIRMED)
+    totals = Enrolment.objects.aggregate(
+        any=Count("pk"),
+        people=Count("person", filter=confirmed, distinct=True),
+        places=Count("pk", filter=confirmed),
+        waiting=Count("pk", filter=Q(status=Enrolment.Status.WAITING)),
+        programmes=Count("cohort__programme", filter=confirmed, distinct=True),
+    )
+    if not totals["any"]:
+        return None
+    return [
+        ("People with a confirmed place", str(suppress_count(totals["people"]))),
+        ("Confirmed places", str(suppress_count(totals["places"]))),
+        ("On waiting lists", str(suppress_count(totals["waiting"]))),
+        ("Programmes with people enrolled", str(totals["programmes"])),
+    ]
 
 
 def last_board_meeting(*, today: datetime.date | None = None) -> BoardMeeting | None:
@@ -393,6 +419,8 @@ def changes_since(since: datetime.date, *, limit: int = 50) -> list[Change]:
     for model, label, url_name in (
         (Pledge, "Pledge", "pledges:pledge_history"),
         (Objective, "Objective", "pledges:objective_history"),
+        (Programme, "Programme", "programmes:programme_history"),
+        (Workstream, "Workstream", "programmes:workstream_history"),
     ):
         for record in (
             model.history.filter(history_date__gte=start)
@@ -400,7 +428,10 @@ def changes_since(since: datetime.date, *, limit: int = 50) -> list[Change]:
             .order_by("-history_date")[:limit]
         ):
             reason = f" ({record.history_change_reason})" if record.history_change_reason else ""
-            name = f"{record.number}: {record.title}" if model is Pledge else record.title
+            if model is Pledge:
+                name = f"{record.number}: {record.title}"
+            else:
+                name = getattr(record, "title", None) or record.name
             changes.append(
                 Change(
                     record.history_date,

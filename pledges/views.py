@@ -81,7 +81,13 @@ class PledgeListView(BreadcrumbMixin, TemplateView):
     template_name = "pledges/pledge_list.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(rows=selectors.pledge_rows(list(selectors.pledge_list())), **kwargs)
+        led_pledges, led_objectives = selectors.led_by(self.request.user)
+        return super().get_context_data(
+            rows=selectors.pledge_rows(list(selectors.pledge_list())),
+            led_pledges=led_pledges,
+            led_objectives=led_objectives,
+            **kwargs,
+        )
 
 
 class PledgeDetailView(BreadcrumbMixin, DetailView):

@@ -33,3 +33,21 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+# The serialized copy of the migrated test database (role groups, People Promise elements and other rows that
+# data migrations create), captured when pytest-django sets the database up. Django keeps it on the
+# connection object, and connection objects are per context: the browser tests run in Playwright's context,
+# where a connection made earlier (when ordinary database tests ran first) is not visible. The e2e
+# conftest puts this copy on its own connection so serialized rollback restores those rows after each flush.
+SERIALIZED_DB_CONTENTS: dict[str, str] = {}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    from django.db import connections
+
+    for alias in connections:
+        contents = getattr(connections[alias], "_test_serialized_contents", None)
+        if contents is not None:
+            SERIALIZED_DB_CONTENTS[alias] = contents

@@ -128,6 +128,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "pledges.tasks.board_report_run_schedules",
         "schedule": crontab(minute=15, hour="6-18"),
     },
+    # Programmes: lapse waiting-list offers past their deadline; remind people the day before a session.
+    "programmes-offers-expire": {"task": "programmes.tasks.offers_expire", "schedule": crontab(minute="*/5")},
+    "programmes-session-reminders": {
+        "task": "programmes.tasks.session_reminders_send",
+        "schedule": crontab(hour=7, minute=30),
+    },
 }
 # Redis redelivers a message whose worker died without acking it after this many seconds.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -206,6 +212,8 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="LLR Academy <no-reply@llr-academy.example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The portal's public address, for links in emails sent by workers (which have no request).
+LLR_PORTAL_URL = env("LLR_PORTAL_URL", default="http://127.0.0.1:8000")
 
 # --- Internationalisation -------------------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"

@@ -96,7 +96,29 @@ class Journey:
 
 
 @pytest.fixture
-def journey(browser, live_server, _serialized_snapshot_on_connection, django_db_serialized_rollback):
+def _serialized_contents_in_this_context(django_db_setup):
+    """Give this context's database connection the serialized copy of the migrated database (see
+    SERIALIZED_DB_CONTENTS in tests/conftest.py); without it, rows from data migrations (the role groups)
+    are lost after the first flush when ordinary database tests ran earlier in the session."""
+    from django.db import connections
+
+    from tests.conftest import SERIALIZED_DB_CONTENTS
+
+    for alias, contents in SERIALIZED_DB_CONTENTS.items():
+        connection = connections[alias]
+        if not hasattr(connection, "_test_serialized_contents"):
+            connection._test_serialized_contents = contents
+
+
+@pytest.fixture
+def journey(
+    browser,
+    _serialized_snapshot_on_connection,
+    _serialized_contents_in_this_context,
+    live_server,
+    django_db_serialized_rollback,
+):
+    # Both branches' fixes for Playwright's per-context connections are kept; each only fills a gap.
     # serialized_rollback restores the data migrations' rows (the role groups) after each flush.
     context = browser.new_context(base_url=live_server.url, locale="en-GB")
     page = context.new_page()

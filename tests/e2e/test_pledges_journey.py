@@ -7,35 +7,32 @@ from django.conf import settings
 from django.test import Client
 
 import pledges.demo
+import programmes.demo
 import workforce.demo
 from pledges.models import BoardMeeting, Pledge
 from workforce.models import User
 
 
-def sign_in(browser, journey_base_url, email):
-    """A browser context signed in as ``email`` (the sign-in form itself is covered by the signup journey)."""
+def seed():
+    workforce.demo.seed()
+    programmes.demo.seed()
+    pledges.demo.seed()
+
+
+def session_cookies(base_url, email):
+    """Cookies that sign a browser in as ``email`` (the signup journey covers the sign-in form)."""
     client = Client()
     client.force_login(User.objects.get(email=email))
-    context = browser.new_context(base_url=journey_base_url, locale="en-GB")
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": journey_base_url,
-            }
-        ]
-    )
-    return context
+    value = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return [{"name": settings.SESSION_COOKIE_NAME, "value": value, "url": base_url}]
 
 
-def test_admin_edits_updates_and_restores_a_pledge_and_the_board_sees_it(journey, browser):
-    workforce.demo.seed()
-    pledges.demo.seed()
+def test_admin_edits_updates_and_restores_a_pledge_and_the_board_sees_it(journey):
+    seed()
     BoardMeeting.objects.all().delete()
     BoardMeeting.objects.create(date=datetime.date.today() - datetime.timedelta(days=1))
     page = journey.page
-    page.context.add_cookies(sign_in(browser, journey.base_url, "admin@example.org").cookies())
+    page.context.add_cookies(session_cookies(journey.base_url, "admin@example.org"))
 
     # The admin edits pledge 2's placeholder title.
     journey.goto("/manage/pledges/")
@@ -94,10 +91,8 @@ def test_admin_edits_updates_and_restores_a_pledge_and_the_board_sees_it(journey
     assert "Restored the version of" in page.locator("main").inner_text()
 
     # A board member sees the new status and the changes since the last meeting on the overview.
-    board = sign_in(browser, journey.base_url, "board@example.org")
     page.context.clear_cookies()
-    page.context.add_cookies(board.cookies())
-    board.close()
+    page.context.add_cookies(session_cookies(journey.base_url, "board@example.org"))
     journey.goto("/board/")
     row = page.get_by_role("row", name="2. Pledge 2 (placeholder: official wording to be added)")
     assert "Off track" in row.inner_text()
@@ -107,3 +102,80 @@ def test_admin_edits_updates_and_restores_a_pledge_and_the_board_sees_it(journey
     journey.goto("/pledges/2/")
     assert "This is off track" in page.locator("main").inner_text()
     journey.goto("/pledges/")
+
+
+def test_every_pledge_and_programme_management_page_passes_axe(journey):
+    from decimal import Decimal
+
+    from pledges.models import MetricLink, Objective, ProgressUpdate
+    from programmes.models import Programme
+    from tests.pledges.factories import MetricFactory, add_series
+
+    seed()
+    programme = Programme.objects.get(title__iexact="Active Bystander")
+    workstream = programme.workstream
+    objective = Objective.objects.get(title="Inclusive compassionate culture across LLR")
+    assert programme in objective.programmes.all()  # the demo links Table 1 objectives to Table 2 programmes
+    metric = MetricFactory(name="Turnover (12 months)")
+    add_series(metric, [10.0, 10.2, 9.9, 10.1, 9.8, 10.0, 10.3, 9.9, 10.1, 10.0, 9.8, 10.2, 10.0, 9.9])
+    pledge = Pledge.objects.get(number=1)
+    MetricLink.objects.create(pledge=pledge, metric=metric, target=Decimal("5"), is_key=True)
+    update = ProgressUpdate.objects.filter(pledge=pledge).first()
+    page = journey.page
+    page.context.add_cookies(session_cookies(journey.base_url, "admin@example.org"))
+    for path in [
+        "/",
+        "/board/",
+        "/board/meeting/",
+        "/pledges/",
+        "/pledges/1/",
+        "/manage/pledges/new/",
+        f"/manage/pledges/{pledge.pk}/",
+        f"/manage/pledges/{pledge.pk}/archive/",
+        f"/manage/pledges/{pledge.pk}/metrics/new/",
+        "/manage/objectives/",
+        "/manage/objectives/new/",
+        f"/manage/objectives/{objective.pk}/",
+        f"/manage/objectives/{objective.pk}/edit/",
+        f"/manage/objectives/{objective.pk}/history/",
+        f"/manage/updates/{update.pk}/edit/",
+        f"/manage/updates/{update.pk}/history/",
+        "/manage/workstreams/",
+        "/manage/workstreams/new/",
+        f"/manage/workstreams/{workstream.pk}/archive/",
+        "/manage/programmes/",
+        "/manage/programmes/new/",
+        f"/manage/programmes/{programme.pk}/edit/",
+        f"/manage/programmes/{programme.pk}/history/",
+        f"/manage/workstreams/{workstream.pk}/history/",
+        f"/manage/cohorts/{programme.cohorts.first().pk}/history/",
+    ]:
+        response = page.goto(journey.base_url + path)
+        assert response.status == 200, path
+        journey.check_accessibility()
+    # The status/metric mismatch is shown before the update is posted.
+    journey.goto(f"/manage/pledges/{pledge.pk}/updates/new/")
+    page.get_by_label("On track").check()
+    page.get_by_label("What has happened").fill("Going well.")
+    page.get_by_role("button", name="Post update").click()
+    page.get_by_text("The status does not match the metrics").wait_for()
+    assert "Turnover (12 months) consistently fails its target" in page.locator("main").inner_text()
+    journey.check_accessibility()
+    page.get_by_label("I have checked the metrics and want to post this status anyway").check()
+    page.get_by_role("button", name="Post update").click()
+    page.get_by_text("Progress update posted on Pledge 1").wait_for()
+    journey.check_accessibility()
+
+
+def test_staff_read_the_pledges_and_are_refused_editing(journey):
+    seed()
+    page = journey.page
+    page.context.add_cookies(session_cookies(journey.base_url, "staff@example.org"))
+    journey.goto("/pledges/")
+    page.get_by_role("link", name=f"Pledge 1: {pledges.demo.WORKFORCE_PLEDGE}").click()
+    journey.check_accessibility()
+    assert "Post a progress update" not in page.locator("main").inner_text()
+    for path in ["/manage/pledges/", "/board/"]:
+        response = page.goto(journey.base_url + path)
+        assert response.status == 403
+        journey.check_accessibility()

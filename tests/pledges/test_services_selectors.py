@@ -285,7 +285,9 @@ def test_last_and_next_board_meeting():
 def test_demo_seed_is_idempotent_and_never_invents_wording():
     UserFactory(email="admin@example.org")
     first = demo.seed()
+    versions = ProgressUpdate.history.count()
     second = demo.seed()
+    assert ProgressUpdate.history.count() == versions  # re-seeding changes nothing, so records nothing
     assert first == second == {"pledges": 13, "objectives": 17, "updates": 13 * 12 + 3 * 4}
     assert Pledge.objects.count() == 13
     official = Pledge.objects.filter(is_placeholder_wording=False)
@@ -296,3 +298,34 @@ def test_demo_seed_is_idempotent_and_never_invents_wording():
     assert Objective.objects.filter(pillar="reform").count() == 5
     assert ProgressUpdate.objects.count() == 13 * 12 + 3 * 4
     assert all(u.narrative.startswith("Demo data.") for u in ProgressUpdate.objects.all())
+
+
+def test_programme_reach_is_empty_until_people_enrol_then_suppressed_totals():
+    from programmes.models import Enrolment
+
+    from ..programmes.factories import CohortFactory, EnrolmentFactory
+
+    assert selectors.programme_reach_headlines() is None
+    cohort = CohortFactory()
+    for _ in range(12):
+        EnrolmentFactory(cohort=cohort, status=Enrolment.Status.CONFIRMED)
+    for position in range(1, 4):
+        EnrolmentFactory(cohort=cohort, status=Enrolment.Status.WAITING, queue_number=position)
+    assert dict(selectors.programme_reach_headlines()) == {
+        "People with a confirmed place": "10",
+        "Confirmed places": "10",
+        "On waiting lists": "*",
+        "Programmes with people enrolled": "1",
+    }
+
+
+def test_changes_since_include_programme_and_workstream_edits():
+    from programmes import services as programme_services
+
+    admin = UserFactory()
+    programme = ProgrammeFactory(title="Reverse Mentoring")
+    programme.title = "Reverse Mentoring (2027)"
+    programme_services.programme_save(programme=programme, user=admin)
+    texts = [(c.what, c.who) for c in selectors.changes_since(datetime.date.today())]
+    assert ("Programme Reverse Mentoring (2027) changed", admin.display_name) in texts
+    assert ("Workstream " + programme.workstream.name + " created", "The system") in texts

@@ -108,7 +108,7 @@ def test_board_members_see_the_overview_and_set_the_meeting_date(client, board_m
     client.force_login(board_member)
     page = client.get(reverse("pledges:board")).content.decode()
     assert "Our workforce pledge" in page
-    assert "Programme reach (enrolments and completions) will show here" in page
+    assert "Programme reach will show here once people enrol on programmes." in page
     assert "No board meeting date has been set yet." in page
     response = client.post(reverse("pledges:board_meeting"), {"date": "2026-11-02", "note": "November"})
     assert response.status_code == 302
@@ -176,8 +176,12 @@ def test_named_lead_may_post_updates_for_their_pledge_only(client, programme_lea
         client.post(reverse("pledges:pledge_update_new", kwargs={"pk": theirs.pk}), data).status_code == 403
     )
     assert not theirs.updates.exists()
-    objective = ObjectiveFactory(lead=programme_lead)
+    objective = ObjectiveFactory(lead=programme_lead, title="Think system first")
     other_objective = ObjectiveFactory()
+    listing = client.get(reverse("pledges:list")).content.decode()
+    assert "Post a progress update on pledge 1" in listing
+    assert "Post a progress update on the objective “Think system first”" in listing
+    assert "on pledge 2" not in listing
     url = reverse("pledges:objective_update_new", kwargs={"pk": objective.pk})
     assert client.post(url, data).status_code == 302
     url = reverse("pledges:objective_update_new", kwargs={"pk": other_objective.pk})
@@ -342,3 +346,35 @@ def test_board_overview_lists_changes_since_the_last_meeting(client, academy_adm
     page = client.get(reverse("pledges:board")).content.decode()
     assert "Pledge 1: After changed" in page
     assert academy_admin.display_name in page
+
+
+def test_update_form_prefills_last_month_as_iso_dates(client, academy_admin):
+    pledge = PledgeFactory(number=1)
+    client.force_login(academy_admin)
+    page = client.get(reverse("pledges:pledge_update_new", kwargs={"pk": pledge.pk})).content.decode()
+    today = datetime.date.today()
+    last_month_end = today.replace(day=1) - datetime.timedelta(days=1)
+    assert f'value="{today.isoformat()}"' in page
+    assert f'value="{last_month_end.replace(day=1).isoformat()}"' in page
+    assert f'value="{last_month_end.isoformat()}"' in page
+
+
+@pytest.mark.parametrize(
+    ("role", "board", "manage"),
+    [
+        (None, False, False),
+        (Role.PROGRAMME_LEAD, False, False),
+        (Role.BOARD_MEMBER, True, False),
+        (Role.ACADEMY_ADMIN, True, True),
+    ],
+)
+def test_home_cards_and_navigation_lead_each_role_to_its_pledge_pages(client, role, board, manage):
+    client.force_login(UserFactory(roles=[role] if role else []))
+    page = client.get(reverse("home")).content.decode()
+    assert f'href="{reverse("pledges:list")}"' in page
+    assert (f'href="{reverse("pledges:board")}"' in page) is board
+    assert (f'href="{reverse("pledges:manage_pledges")}"' in page) is manage
+    if board:
+        # The board overview is the first card on a board member's home.
+        cards = page.split('class="nhsuk-card__link"')
+        assert f'href="{reverse("pledges:board")}"' in cards[1]

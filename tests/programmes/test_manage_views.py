@@ -104,3 +104,87 @@ def test_admin_adds_and_edits_a_programme_with_validation(client, academy_admin)
     client.post(reverse("programmes:programme_unarchive", kwargs={"pk": programme.pk}))
     programme.refresh_from_db()
     assert programme.status == Programme.Status.DRAFT
+
+
+def test_programme_audience_is_saved_and_history_can_be_restored(client, academy_admin):
+    from workforce.models import Sector
+
+    from ..factories import StaffGroupFactory
+
+    nurses = StaffGroupFactory(name="Nursing and midwifery")
+    workstream = WorkstreamFactory()
+    client.force_login(academy_admin)
+    data = {
+        "title": "Preceptorship",
+        "slug": "preceptorship",
+        "summary": "Support for newly registered practitioners.",
+        "workstream": workstream.pk,
+        "pillar": "recruit",
+        "format": "blended",
+        "cpd_hours": "12",
+        "status": "published",
+        "audience": "Newly registered nurses.",
+        "audience_staff_groups": [nurses.pk],
+        "audience_sectors": [Sector.NHS],
+    }
+    assert client.post(reverse("programmes:programme_create"), data).status_code == 302
+    programme = Programme.objects.get(slug="preceptorship")
+    assert list(programme.audience_staff_groups.all()) == [nurses]
+    assert programme.audience_sectors == ["nhs"]
+    first = programme.history.get().history_id
+    client.post(
+        reverse("programmes:programme_edit", kwargs={"pk": programme.pk}), {**data, "title": "Renamed"}
+    )
+    programme.refresh_from_db()
+    assert programme.title == "Renamed"
+    assert list(programme.audience_staff_groups.all()) == [nurses]  # an edit keeps the audience
+    history = client.get(
+        reverse("programmes:programme_history", kwargs={"pk": programme.pk})
+    ).content.decode()
+    assert "Preceptorship" in history and "Renamed" in history and academy_admin.display_name in history
+    restore = reverse("programmes:programme_restore", kwargs={"pk": programme.pk, "history_id": first})
+    assert "Restore this version" in client.get(restore).content.decode()
+    client.post(restore)
+    programme.refresh_from_db()
+    assert programme.title == "Preceptorship"
+    assert programme.history.count() == 3
+
+
+@pytest.mark.parametrize("role", [None, Role.PROGRAMME_LEAD, Role.BOARD_MEMBER])
+def test_history_pages_are_admin_only(client, role):
+    programme = ProgrammeFactory()
+    urls_ = [
+        reverse("programmes:programme_history", kwargs={"pk": programme.pk}),
+        reverse("programmes:workstream_history", kwargs={"pk": programme.workstream.pk}),
+        reverse(
+            "programmes:programme_restore",
+            kwargs={"pk": programme.pk, "history_id": programme.history.get().history_id},
+        ),
+    ]
+    client.force_login(UserFactory(roles=[role] if role else []))
+    for url in urls_:
+        assert client.get(url).status_code == 403
+        assert client.post(url).status_code == 403
+    client.logout()
+    for url in urls_:
+        assert client.get(url).status_code == 302
+
+
+def test_cohort_history_and_restore_for_admins_only(client, academy_admin, programme_lead):
+    from .factories import CohortFactory
+
+    cohort = CohortFactory(venue="Room A")
+    first = cohort.history.get().history_id
+    cohort.venue = "Room B"
+    cohort.save()
+    history_url = reverse("programmes:cohort_history", kwargs={"pk": cohort.pk})
+    restore_url = reverse("programmes:cohort_restore", kwargs={"pk": cohort.pk, "history_id": first})
+    client.force_login(programme_lead)
+    assert client.get(history_url).status_code == 403
+    assert client.post(restore_url).status_code == 403
+    client.force_login(academy_admin)
+    page = client.get(history_url).content.decode()
+    assert "Room A" in page and "Room B" in page
+    assert client.post(restore_url).status_code == 302
+    cohort.refresh_from_db()
+    assert cohort.venue == "Room A"

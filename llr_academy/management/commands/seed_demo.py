@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 import pledges.demo
+import programmes.demo
 import workforce.demo
 
 
@@ -23,7 +24,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             # Ground floor first; each app seeds its own data on top of the one below.
             users = workforce.demo.seed()
-            # programmes.demo.seed() goes here (issue 3), before pledges, so objectives link to programmes.
+            programmes.demo.seed()
+            # After programmes, so the objectives link to the programmes that serve them.
             strategy = pledges.demo.seed()
         self.stdout.write(
             self.style.SUCCESS(
