@@ -21,7 +21,6 @@ NAVIGATION = (
     NavItem("Culture and inclusion", "workforce:culture", "workforce.view_workforce_dashboard"),
     NavItem("Import figures", "workforce:import", "workforce.import_workforce_figures"),
     NavItem("Board overview", "pledges:board", "pledges.view_board_overview"),
-    NavItem("Board reports", "pledges:board_reports", "pledges.request_board_report"),
     NavItem("Pledges", "pledges:list"),
     NavItem("Manage pledges", "pledges:manage_pledges", "pledges.manage_pledges"),
 )
