@@ -669,23 +669,30 @@ def metric_series(
     return _series(metric, sums.get(None, {}), scope=scope)
 
 
-def _display(metric: MetricDefinition, num, den, value, change):
-    """Suppressed display values for a breakdown row: (suppressed?, value, numerator, denominator, change)."""
+def _display(metric: MetricDefinition, num, den, previous_num, value, change):
+    """Suppressed display values for a breakdown row: (suppressed?, value, numerator, denominator, change).
+
+    Only metrics that count people are suppressed: a count from 1 to 7 shows as "*", other counts are
+    rounded to the nearest 5 (and a count's change is worked out from the rounded counts, so it cannot
+    give a small number away); a rate built from a suppressed count is not shown.
+    """
     if not metric.counts_people or num is None:
         return False, value, num, den, change
-    num_int = int(num.to_integral_value())
-    shown_num = suppression.suppress_count(max(num_int, 0))
-    shown_den = None
-    if metric.is_ratio and den is not None:
-        shown_den = suppression.suppress_count(int(den.to_integral_value()))
-        rate = suppression.suppress_rate(num_int, int(den.to_integral_value()))
-        if rate == suppression.SUPPRESSED:
+    shown_num = suppression.suppress_count(max(int(num.to_integral_value()), 0))
+    if metric.is_ratio:
+        shown_den = suppression.suppress_count(int(den.to_integral_value())) if den is not None else None
+        if suppression.SUPPRESSED in (shown_num, shown_den):
             return True, suppression.SUPPRESSED, shown_num, shown_den, suppression.SUPPRESSED
         return False, value, shown_num, shown_den, change
     if shown_num == suppression.SUPPRESSED:
         return True, suppression.SUPPRESSED, shown_num, None, suppression.SUPPRESSED
-    # A count of people in a breakdown is shown rounded to the nearest 5; so is its change.
-    return False, shown_num, shown_num, None, None if change is None else change
+    shown_change = None
+    if previous_num is not None:
+        shown_previous = suppression.suppress_count(max(int(previous_num.to_integral_value()), 0))
+        shown_change = (
+            suppression.SUPPRESSED if shown_previous == suppression.SUPPRESSED else shown_num - shown_previous
+        )
+    return False, shown_num, shown_num, None, shown_change
 
 
 def metric_breakdown(
@@ -706,18 +713,10 @@ def metric_breakdown(
         latest = series.latest
         num = latest.numerator if latest else None
         den = latest.denominator if latest else None
+        previous = by_month.get(_month_shift(latest.month, -1)) if latest else None
         suppressed, shown_value, shown_num, shown_den, shown_change = _display(
-            metric, num, den, summary.latest_value, summary.change
+            metric, num, den, previous[0] if previous else None, summary.latest_value, summary.change
         )
-        if metric.counts_people and not metric.is_ratio and not suppressed and summary.change is not None:
-            # Changes in a count of people could reveal a small number; show them from rounded counts.
-            previous = by_month.get(_month_shift(latest.month, -1))
-            prev_shown = suppression.suppress_count(max(int(previous[0]), 0)) if previous else None
-            shown_change = (
-                shown_num - prev_shown
-                if isinstance(prev_shown, int) and isinstance(shown_num, int)
-                else suppression.SUPPRESSED
-            )
         figures.append(
             OrganisationFigure(
                 organisation=org,

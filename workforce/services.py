@@ -94,6 +94,9 @@ def workforce_import_create(*, uploaded_file, uploaded_by: User) -> WorkforceImp
     try:
         fmt = importing.check_upload(name, uploaded_file.size, head)
     except importing.FileRejected as rejected:
+        logger.info(
+            "workforce import refused", extra={"file": name, "by": uploaded_by.pk, "reason": rejected.message}
+        )
         raise ValidationError(rejected.message) from None
     row_estimate = _estimate_rows(uploaded_file, fmt)
     uploaded_file.seek(0)

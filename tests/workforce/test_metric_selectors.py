@@ -164,6 +164,10 @@ def test_breakdown_suppresses_small_counts_of_people(orgs):
     assert turnover.display_value == "*"  # a rate built from 3 leavers is not shown
     assert turnover.display_numerator == "*"
     assert turnover.display_denominator == 40
+    add_series("leavers", orgs["asc"], [6, 12])
+    leavers = selectors.metric_breakdown(metric="leavers")[0]
+    assert leavers.display_value == 10  # 12 rounded to the nearest 5
+    assert leavers.display_change == "*"  # 6 a month before: the change would give it away
     wte = selectors.metric_breakdown(metric="wte")[0]
     assert wte.display_value == pytest.approx(4.2)
     assert not wte.suppressed
