@@ -68,3 +68,36 @@ class Programme(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class ExternalLearning(models.Model):
+    """Learning a person did outside the academy, added by them so their learning record is whole."""
+
+    person = models.ForeignKey("workforce.User", on_delete=models.CASCADE, related_name="external_learning")
+    title = models.CharField(
+        max_length=200, help_text="For example: Safeguarding adults level 3 (e-learning)."
+    )
+    completed_on = models.DateField("Date completed")
+    cpd_hours = models.DecimalField("CPD hours", max_digits=5, decimal_places=1)
+    evidence_note = models.TextField(
+        blank=True,
+        max_length=2000,
+        help_text="Where the evidence is, for example: certificate saved in my e-portfolio.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-completed_on", "-pk"]
+        verbose_name = "learning done elsewhere"
+        verbose_name_plural = "learning done elsewhere"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(cpd_hours__gte=0) & models.Q(cpd_hours__lte=1000),
+                name="external_learning_cpd_hours_range",
+            )
+        ]
+        indexes = [models.Index(fields=["person", "completed_on"])]
+
+    def __str__(self):
+        return self.title

@@ -4,7 +4,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from .models import Band, Organisation, StaffGroup, User
+from .models import Band, EqualityMonitoring, Organisation, StaffGroup, User
 from .roles import Role
 
 logger = logging.getLogger(__name__)
@@ -52,3 +52,21 @@ def user_set_roles(*, user: User, roles: list[str], changed_by: User) -> User:
         "roles changed", extra={"user_id": user.pk, "roles": sorted(roles), "changed_by": changed_by.pk}
     )
     return user
+
+
+def equality_monitoring_update(*, person: User, answers: dict[str, str]) -> EqualityMonitoring:
+    """Save this person's own equality-monitoring answers; every answer is optional."""
+    unknown = set(answers) - set(EqualityMonitoring.CHARACTERISTICS)
+    if unknown:
+        raise ValidationError(f"Unknown question: {', '.join(sorted(unknown))}.")
+    record, _ = EqualityMonitoring.objects.get_or_create(person=person)
+    for field, value in answers.items():
+        setattr(record, field, value or "")
+    record.full_clean(exclude=["person"])
+    record.save()
+    return record
+
+
+def equality_monitoring_delete(*, person: User) -> None:
+    """Forget this person's equality-monitoring answers altogether."""
+    EqualityMonitoring.objects.filter(person=person).delete()

@@ -1,0 +1,79 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.views.generic import FormView, TemplateView
+
+from workforce.views import BreadcrumbMixin
+
+from . import selectors, services
+from .forms import ExternalLearningForm
+
+# --- Learning record ------------------------------------------------------------------------------------
+
+
+class LearningRecordView(BreadcrumbMixin, TemplateView):
+    """Who: any signed-in user, for their own record only."""
+
+    template_name = "programmes/learning_record.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(record=selectors.learning_record(person=self.request.user), **kwargs)
+
+
+class ExternalLearningFormView(BreadcrumbMixin, FormView):
+    """Who: any signed-in user, adding or changing their own entries (someone else's entry: 404)."""
+
+    template_name = "programmes/external_learning_form.html"
+    form_class = ExternalLearningForm
+    breadcrumbs = (("Home", "home"), ("Your learning record", "programmes:learning_record"))
+
+    def dispatch(self, request, *args, **kwargs):
+        self.entry = None
+        if "pk" in kwargs and request.user.is_authenticated:
+            self.entry = get_object_or_404(
+                selectors.external_learning_for(person=request.user), pk=kwargs["pk"]
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.entry}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(entry=self.entry, **kwargs)
+
+    def form_valid(self, form):
+        data = {k: form.cleaned_data[k] for k in ("title", "completed_on", "cpd_hours", "evidence_note")}
+        try:
+            if self.entry is None:
+                services.external_learning_create(person=self.request.user, **data)
+                messages.success(self.request, f"“{data['title']}” has been added to your learning record.")
+            else:
+                services.external_learning_update(entry=self.entry, **data)
+                messages.success(self.request, f"“{data['title']}” has been updated.")
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        return redirect("programmes:learning_record")
+
+
+class ExternalLearningDeleteView(BreadcrumbMixin, TemplateView):
+    """Who: any signed-in user, deleting their own entry (someone else's entry: 404)."""
+
+    template_name = "programmes/external_learning_delete.html"
+    breadcrumbs = (("Home", "home"), ("Your learning record", "programmes:learning_record"))
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.entry = get_object_or_404(
+                selectors.external_learning_for(person=request.user), pk=kwargs["pk"]
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(entry=self.entry, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        title = self.entry.title
+        services.external_learning_delete(entry=self.entry)
+        messages.success(request, f"“{title}” has been removed from your learning record.")
+        return redirect("programmes:learning_record")
