@@ -61,3 +61,38 @@ def learning_record(*, person: User) -> LearningRecord:
             )
         )
     return record
+
+
+LEARNING_RECORD_HEADER = [
+    "Kind",
+    "Title",
+    "Provider",
+    "Start",
+    "End",
+    "Status",
+    "CPD hours",
+    "Certificate code",
+]
+
+
+def learning_record_rows(record: LearningRecord) -> list[list]:
+    """The learning record as spreadsheet rows (exports make them formula-safe)."""
+    rows = []
+    for kind, entries in (
+        ("LLR Academy programme", record.programmes),
+        ("Learning done elsewhere", record.elsewhere),
+    ):
+        for r in entries:
+            rows.append(
+                [
+                    kind,
+                    r.title,
+                    r.provider,
+                    r.start.isoformat() if r.start else "",
+                    r.end.isoformat() if r.end else "",
+                    r.status,
+                    float(r.cpd_hours),
+                    r.certificate_code,
+                ]
+            )
+    return rows

@@ -8,6 +8,16 @@ urlpatterns: list = [
     # Issue 4: learning record, attendance, certificates, evaluation, reach.
     path("learning-record/", views.LearningRecordView.as_view(), name="learning_record"),
     path(
+        "learning-record/learning-record.csv",
+        views.LearningRecordCsvView.as_view(),
+        name="learning_record_csv",
+    ),
+    path(
+        "learning-record/learning-record.pdf",
+        views.LearningRecordPdfView.as_view(),
+        name="learning_record_pdf",
+    ),
+    path(
         "learning-record/elsewhere/add/",
         views.ExternalLearningFormView.as_view(),
         name="external_learning_add",

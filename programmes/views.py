@@ -1,8 +1,14 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from workforce.exports import csv_bytes
+from workforce.pdf import render_pdf
 from workforce.views import BreadcrumbMixin
 
 from . import selectors, services
@@ -77,3 +83,30 @@ class ExternalLearningDeleteView(BreadcrumbMixin, TemplateView):
         services.external_learning_delete(entry=self.entry)
         messages.success(request, f"“{title}” has been removed from your learning record.")
         return redirect("programmes:learning_record")
+
+
+def _download(content: bytes, *, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+class LearningRecordCsvView(View):
+    """Who: any signed-in user, their own record."""
+
+    def get(self, request):
+        record = selectors.learning_record(person=request.user)
+        content = csv_bytes(selectors.LEARNING_RECORD_HEADER, selectors.learning_record_rows(record))
+        return _download(content, content_type="text/csv; charset=utf-8", filename="learning-record.csv")
+
+
+class LearningRecordPdfView(View):
+    """Who: any signed-in user, their own record."""
+
+    def get(self, request):
+        record = selectors.learning_record(person=request.user)
+        html = render_to_string(
+            "programmes/pdf/learning_record.html", {"record": record, "today": timezone.localdate()}
+        )
+        return _download(render_pdf(html), content_type="application/pdf", filename="learning-record.pdf")
