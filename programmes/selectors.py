@@ -1,9 +1,11 @@
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import QuerySet
 
 from workforce.models import User
+from workforce.suppression import SUPPRESSED, suppress_count, suppress_rate
 
 from .models import ExternalLearning
 
@@ -96,3 +98,42 @@ def learning_record_rows(record: LearningRecord) -> list[list]:
                 ]
             )
     return rows
+
+
+# --- Programme reach: small-number suppression ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReachRow:
+    """One line of a reach breakdown, already suppressed: counts are ints (rounded to 5), 0, or "*"."""
+
+    label: str
+    enrolled: int | str
+    completed: int | str
+    completion_rate: str  # "80%", "*" (built from a suppressed count) or "" (nobody enrolled)
+
+
+def _rate_text(completed: int, enrolled: int) -> str:
+    rate = suppress_rate(completed, enrolled)
+    if rate is None:
+        return ""
+    if rate == SUPPRESSED:
+        return SUPPRESSED
+    return f"{Decimal(rate * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)}%"
+
+
+def reach_rows(counts: Iterable[tuple[str, int, int]]) -> list[ReachRow]:
+    """Suppress (label, enrolled, completed) counts for showing on screen, in exports and in PDFs.
+
+    The raw counts never leave this function: 1 to 7 becomes "*", 0 stays 0, anything else is rounded to
+    the nearest 5, and a rate is only shown when neither of its counts is suppressed.
+    """
+    return [
+        ReachRow(
+            label=label,
+            enrolled=suppress_count(enrolled),
+            completed=suppress_count(completed),
+            completion_rate=_rate_text(completed, enrolled),
+        )
+        for label, enrolled, completed in counts
+    ]
