@@ -1,6 +1,6 @@
 from django import forms
 
-from .models import ExternalLearning
+from .models import ExternalLearning, ProgrammeOutcome
 
 
 class ExternalLearningForm(forms.ModelForm):
@@ -20,3 +20,10 @@ class ExternalLearningForm(forms.ModelForm):
             },
         }
         labels = {"evidence_note": "Evidence note (optional)"}
+
+
+class ProgrammeOutcomeForm(forms.ModelForm):
+    class Meta:
+        model = ProgrammeOutcome
+        fields = list(ProgrammeOutcome.ELEMENTS)
+        widgets = {name: forms.Textarea(attrs={"rows": 5}) for name in ProgrammeOutcome.ELEMENTS}

@@ -1,4 +1,5 @@
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 
 class Workstream(models.Model):
@@ -101,3 +102,100 @@ class ExternalLearning(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class ProgrammeOutcome(models.Model):
+    """The five evaluation elements of the 2025 scrutiny report (paragraph 14): the programme's case study."""
+
+    programme = models.OneToOneField(Programme, on_delete=models.CASCADE, related_name="outcome")
+    challenge = models.TextField(blank=True, help_text="The problem or need the programme set out to meet.")
+    approach = models.TextField(blank=True, help_text="What was done, with whom, and how.")
+    enablers = models.TextField(
+        "Enablers and good practice", blank=True, help_text="What helped, and what others could copy."
+    )
+    learning = models.TextField(blank=True, help_text="What was learned, including what did not work.")
+    results = models.TextField(blank=True, help_text="The difference it made, with figures where possible.")
+    updated_by = models.ForeignKey(
+        "workforce.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    ELEMENTS = ("challenge", "approach", "enablers", "learning", "results")
+
+    def __str__(self):
+        return f"Outcomes of {self.programme}"
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(getattr(self, name).strip() for name in self.ELEMENTS)
+
+
+class Survey(models.Model):
+    """A short evaluation survey: per programme, or the shared default when ``programme`` is empty.
+
+    The completion survey goes out when a participant completes; the follow-up goes out
+    ``send_after_months`` months later and asks what changed in their practice.
+    """
+
+    class Kind(models.TextChoices):
+        COMPLETION = "completion", "End of programme"
+        FOLLOW_UP = "follow_up", "Follow-up"
+
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="surveys",
+        help_text="Leave empty for the shared default survey used by programmes without their own.",
+    )
+    introduction = models.TextField(blank=True)
+    send_after_months = models.PositiveSmallIntegerField(
+        default=0, help_text="Months after completion; 0 for the end-of-programme survey."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["programme__title", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "kind"],
+                condition=models.Q(programme__isnull=False),
+                name="survey_one_per_programme_and_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=models.Q(programme__isnull=True),
+                name="survey_one_default_per_kind",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(send_after_months__lte=36), name="survey_send_after_months_lte_36"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class SurveyQuestion(models.Model):
+    class Kind(models.TextChoices):
+        RATING = "rating", "Rating from 1 (poor) to 5 (excellent)"
+        TEXT = "text", "Free text"
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
+    order = models.PositiveSmallIntegerField(default=0)
+    text = models.CharField(max_length=300)
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    required = models.BooleanField(default=False)
+    # The headline rating on the programme page ("average rating") is the mean of these questions.
+    is_overall_rating = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["survey", "order", "pk"]
+
+    def __str__(self):
+        return self.text

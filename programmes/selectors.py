@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from workforce.models import User
 from workforce.suppression import SUPPRESSED, suppress_count, suppress_rate
 
-from .models import ExternalLearning
+from .models import ExternalLearning, Programme
 
 
 def external_learning_for(*, person: User) -> QuerySet[ExternalLearning]:
@@ -137,3 +137,15 @@ def reach_rows(counts: Iterable[tuple[str, int, int]]) -> list[ReachRow]:
         )
         for label, enrolled, completed in counts
     ]
+
+
+# --- Who may do what ------------------------------------------------------------------------------------
+
+
+def user_can_lead_programme(user, programme: Programme) -> bool:
+    """Academy admins lead every programme; a programme lead leads the programmes they are named on."""
+    if not user.is_authenticated:
+        return False
+    if user.has_perm("programmes.manage_programmes"):
+        return True
+    return user.has_perm("programmes.lead_programmes") and programme.lead_id == user.pk

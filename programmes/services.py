@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from workforce.models import User
 
-from .models import ExternalLearning
+from .models import ExternalLearning, Programme, ProgrammeOutcome
 
 # --- Learning done elsewhere --------------------------------------------------------------------------------
 
@@ -57,3 +57,21 @@ def external_learning_update(
 
 def external_learning_delete(*, entry: ExternalLearning) -> None:
     entry.delete()
+
+
+# --- Programme outcomes ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def programme_outcome_update(*, programme: Programme, updated_by: User, **elements: str) -> ProgrammeOutcome:
+    """Save the five evaluation elements (challenge, approach, enablers, learning, results)."""
+    unknown = set(elements) - set(ProgrammeOutcome.ELEMENTS)
+    if unknown:
+        raise ValidationError(f"Unknown outcome element: {', '.join(sorted(unknown))}.")
+    outcome, _ = ProgrammeOutcome.objects.select_for_update().get_or_create(programme=programme)
+    for name, value in elements.items():
+        setattr(outcome, name, (value or "").strip())
+    outcome.updated_by = updated_by
+    outcome.full_clean()
+    outcome.save()
+    return outcome

@@ -1,8 +1,9 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 from django.views.generic import FormView, TemplateView
@@ -12,7 +13,8 @@ from workforce.pdf import render_pdf
 from workforce.views import BreadcrumbMixin
 
 from . import selectors, services
-from .forms import ExternalLearningForm
+from .forms import ExternalLearningForm, ProgrammeOutcomeForm
+from .models import Programme, ProgrammeOutcome
 
 # --- Learning record ------------------------------------------------------------------------------------
 
@@ -110,3 +112,45 @@ class LearningRecordPdfView(View):
             "programmes/pdf/learning_record.html", {"record": record, "today": timezone.localdate()}
         )
         return _download(render_pdf(html), content_type="application/pdf", filename="learning-record.pdf")
+
+
+# --- Programme outcomes and evaluation --------------------------------------------------------------------
+
+
+class ProgrammeLeadObjectMixin:
+    """Loads ``self.programme`` from the slug; 403 unless this user leads it (or is an academy admin)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.programme = get_object_or_404(Programme, slug=kwargs["slug"])
+        if not selectors.user_can_lead_programme(request.user, self.programme):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ProgrammeOutcomeEditView(ProgrammeLeadObjectMixin, BreadcrumbMixin, FormView):
+    """Who: the programme's lead and academy admins."""
+
+    template_name = "programmes/outcome_form.html"
+    form_class = ProgrammeOutcomeForm
+
+    def get_breadcrumbs(self):
+        return [
+            ("Home", reverse("home")),
+            (self.programme.title, reverse("programmes:evaluation", kwargs={"slug": self.programme.slug})),
+        ]
+
+    def get_form_kwargs(self):
+        outcome = ProgrammeOutcome.objects.filter(programme=self.programme).first()
+        return {**super().get_form_kwargs(), "instance": outcome}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(programme=self.programme, **kwargs)
+
+    def form_valid(self, form):
+        services.programme_outcome_update(
+            programme=self.programme,
+            updated_by=self.request.user,
+            **{name: form.cleaned_data[name] for name in ProgrammeOutcome.ELEMENTS},
+        )
+        messages.success(self.request, f"The outcomes of {self.programme.title} have been saved.")
+        return redirect("programmes:evaluation", slug=self.programme.slug)
