@@ -1,4 +1,9 @@
+import uuid
+from datetime import datetime, timedelta
+
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 
@@ -10,6 +15,8 @@ class Workstream(models.Model):
     description = models.TextField(blank=True)
     order = models.PositiveSmallIntegerField(default=0)
     is_archived = models.BooleanField(default=False)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "name"]
@@ -57,8 +64,26 @@ class Programme(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     # True for programmes "delivered at ICS level"; False for those "being collaborated on" (Table 2).
     delivered_at_system_level = models.BooleanField(default=True)
+    # Audience: who the programme is open to. An empty list means "everyone" for that dimension; a person
+    # must match every dimension that has entries (see Programme.eligibility).
+    audience = models.TextField(
+        blank=True, help_text="Who the programme is for, in words, e.g. newly registered nurses."
+    )
+    audience_staff_groups = models.ManyToManyField(
+        "workforce.StaffGroup", blank=True, related_name="+", verbose_name="open to staff groups"
+    )
+    audience_bands = models.ManyToManyField(
+        "workforce.Band", blank=True, related_name="+", verbose_name="open to bands"
+    )
+    audience_organisations = models.ManyToManyField(
+        "workforce.Organisation", blank=True, related_name="+", verbose_name="open to organisations"
+    )
+    # Sector codes from workforce.models.Sector (e.g. ["nhs", "asc"]); empty: every sector.
+    audience_sectors = models.JSONField(default=list, blank=True, verbose_name="open to sectors")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["title"]
@@ -69,6 +94,241 @@ class Programme(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class Cohort(models.Model):
+    """One run of a programme: its dates, place, capacity and enrolment window."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class Promotion(models.TextChoices):
+        DIRECT = "direct", "Give the place straight to the next person"
+        OFFER = "offer", "Offer the place to the next person for a limited time"
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="cohorts")
+    name = models.CharField(max_length=120, help_text="For example: Spring 2027.")
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    venue = models.CharField(max_length=200, blank=True)
+    online_link = models.URLField(blank=True)
+    capacity = models.PositiveIntegerField()
+    enrolment_opens_at = models.DateTimeField(null=True, blank=True, help_text="Empty: open now.")
+    enrolment_closes_at = models.DateTimeField(
+        null=True, blank=True, help_text="Empty: open until the cohort starts."
+    )
+    approval_required = models.BooleanField(
+        default=False, help_text="A line manager (or the programme lead) must approve each place."
+    )
+    promotion = models.CharField(max_length=10, choices=Promotion.choices, default=Promotion.OFFER)
+    offer_hours = models.PositiveSmallIntegerField(
+        default=48, help_text="How long a freed place is held for the next person on the waiting list."
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["starts_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(capacity__gte=0), name="cohort_capacity_gte_0"),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="cohort_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(enrolment_opens_at__isnull=True)
+                | models.Q(enrolment_closes_at__isnull=True)
+                | models.Q(enrolment_closes_at__gt=models.F("enrolment_opens_at")),
+                name="cohort_enrolment_closes_after_opens",
+            ),
+        ]
+        indexes = [models.Index(fields=["programme", "starts_on"], name="cohort_programme_start")]
+
+    def __str__(self):
+        return f"{self.programme.title}: {self.name}"
+
+    @property
+    def place(self) -> str:
+        if self.venue and self.online_link:
+            return f"{self.venue} and online"
+        return self.venue or ("Online" if self.online_link else "To be confirmed")
+
+    def has_started(self, *, today=None) -> bool:
+        return self.starts_on <= (today or timezone.localdate())
+
+    def enrolment_window_open(self, *, now=None) -> bool:
+        now = now or timezone.now()
+        if self.status != self.Status.SCHEDULED or self.has_started(today=timezone.localdate(now)):
+            return False
+        if self.enrolment_opens_at and now < self.enrolment_opens_at:
+            return False
+        return not (self.enrolment_closes_at and now >= self.enrolment_closes_at)
+
+
+class Session(models.Model):
+    """One meeting of a cohort. Calendar invites use its uid; sequence rises with every change."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        CANCELLED = "cancelled", "Cancelled"
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="sessions")
+    title = models.CharField(max_length=200, blank=True)
+    date = models.DateField()
+    starts_at = models.TimeField()
+    ends_at = models.TimeField()
+    place = models.CharField(max_length=200, blank=True, help_text="Room and site, or Online.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date", "starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start"
+            ),
+        ]
+        indexes = [models.Index(fields=["date", "status"], name="session_date_status")]
+
+    def __str__(self):
+        return f"{self.title or 'Session'} on {self.date:%-d %B %Y}"
+
+    def start_datetime(self) -> datetime:
+        return timezone.make_aware(datetime.combine(self.date, self.starts_at))
+
+    def end_datetime(self) -> datetime:
+        return timezone.make_aware(datetime.combine(self.date, self.ends_at))
+
+
+class Enrolment(models.Model):
+    """A person's place (or wish for one) in a cohort.
+
+    Only one live enrolment per person per cohort (database constraint); withdrawn, declined and expired
+    rows stay as history, so a person can enrol again later. Waiting-list order is `queue_number`, taken
+    under the cohort row lock when the person joins the list; the visible position is the rank among
+    those still waiting.
+    """
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", "Confirmed"
+        WAITING = "waiting", "On the waiting list"
+        OFFERED = "offered", "Place offered"
+        AWAITING_APPROVAL = "awaiting_approval", "Awaiting approval"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        EXPIRED = "expired", "Offer expired"
+
+    # Statuses that hold or wait for a place; one of these per person per cohort at most.
+    LIVE_STATUSES = (Status.CONFIRMED, Status.WAITING, Status.OFFERED, Status.AWAITING_APPROVAL)
+    # Statuses that use up a place (an offer holds the place until it is accepted or lapses).
+    PLACE_STATUSES = (Status.CONFIRMED, Status.OFFERED)
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="enrolments")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="enrolments")
+    # Wide enough for statuses other features add.
+    status = models.CharField(max_length=30, choices=Status.choices)
+    queue_number = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Arrival order on the cohort's waiting list."
+    )
+    offer_expires_at = models.DateTimeField(null=True, blank=True)
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="enrolments_to_approve",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort", "person"],
+                condition=models.Q(status__in=["confirmed", "waiting", "offered", "awaiting_approval"]),
+                name="enrolment_one_live_per_person_cohort",
+            ),
+            models.UniqueConstraint(
+                fields=["cohort", "queue_number"],
+                condition=models.Q(queue_number__isnull=False),
+                name="enrolment_unique_queue_number",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="waiting") | models.Q(queue_number__isnull=False),
+                name="enrolment_waiting_has_queue_number",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="offered") | models.Q(offer_expires_at__isnull=False),
+                name="enrolment_offer_has_deadline",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["cohort", "status"], name="enrolment_cohort_status"),
+            models.Index(fields=["person", "status"], name="enrolment_person_status"),
+            models.Index(fields=["status", "offer_expires_at"], name="enrolment_status_offer"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} in {self.cohort} ({self.get_status_display()})"
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in self.LIVE_STATUSES
+
+
+class Notification(models.Model):
+    """One email about an enrolment. The row is the task's state: created once per `key` (so a replayed
+    service call or a re-run beat task sends nothing twice) and marked sent by the Celery task."""
+
+    class Kind(models.TextChoices):
+        CONFIRMED = "confirmed", "Place confirmed"
+        WAITING = "waiting", "Joined the waiting list"
+        OFFERED = "offered", "Place offered"
+        PROMOTED = "promoted", "Promoted from the waiting list"
+        OFFER_EXPIRED = "offer_expired", "Offer expired"
+        APPROVAL_REQUESTED = "approval_requested", "Approval requested"
+        APPROVAL_DECIDED = "approval_decided", "Approval decided"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        SESSION_CHANGED = "session_changed", "Session changed"
+        SESSION_CANCELLED = "session_cancelled", "Session cancelled"
+        REMINDER = "reminder", "Reminder the day before a session"
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="notifications")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    key = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "key"], name="notification_unique_recipient_key")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to {self.recipient}"
+
+
+def offer_deadline(cohort: Cohort, *, now=None) -> datetime:
+    return (now or timezone.now()) + timedelta(hours=cohort.offer_hours)
 
 
 class ExternalLearning(models.Model):

@@ -1,0 +1,57 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Cohort, Enrolment, Notification, Programme, Session, Workstream
+
+
+@admin.register(Workstream)
+class WorkstreamAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "order", "is_archived")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(SimpleHistoryAdmin):
+    list_display = ("title", "workstream", "pillar", "format", "status")
+    list_filter = ("status", "workstream", "pillar", "format")
+    search_fields = ("title", "summary")
+    prepopulated_fields = {"slug": ("title",)}
+    filter_horizontal = ("audience_staff_groups", "audience_bands", "audience_organisations")
+
+
+class SessionInline(admin.TabularInline):
+    model = Session
+    extra = 0
+
+
+@admin.register(Cohort)
+class CohortAdmin(SimpleHistoryAdmin):
+    list_display = ("programme", "name", "starts_on", "capacity", "approval_required", "status")
+    list_filter = ("status", "approval_required")
+    search_fields = ("programme__title", "name")
+    inlines = [SessionInline]
+
+
+@admin.register(Enrolment)
+class EnrolmentAdmin(SimpleHistoryAdmin):
+    """Read-only: places change through the services (locks, waiting list, emails), never by hand here."""
+
+    list_display = ("person", "cohort", "status", "queue_number", "created_at")
+    list_filter = ("status",)
+    search_fields = ("person__email", "cohort__programme__title")
+    raw_id_fields = ("person", "cohort", "approver", "decided_by")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("kind", "recipient", "created_at", "sent_at")
+    list_filter = ("kind",)
+
+    def has_change_permission(self, request, obj=None):
+        return False
