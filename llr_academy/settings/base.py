@@ -119,7 +119,23 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(seconds=env.int("LLR_HEARTBEAT_SECONDS", default=60)),
     },
     "clear-expired-sessions": {"task": "llr_academy.tasks.clear_expired_sessions", "schedule": crontab(3, 3)},
+    # Programmes, learning (issue 4): final completion statuses for ended cohorts, certificates re-issued
+    # when details change, evaluation surveys sent when due.
+    "completions-refresh-ended-cohorts": {
+        "task": "programmes.tasks.completions_refresh_ended_cohorts_task",
+        "schedule": crontab(15, 2),
+    },
+    "certificates-refresh": {
+        "task": "programmes.tasks.certificates_refresh_task",
+        "schedule": crontab(30, 2),
+    },
+    "survey-invitations-send-due": {
+        "task": "programmes.tasks.survey_invitations_send_due_task",
+        "schedule": crontab(0, 8),
+    },
 }
+# The portal's public address, for links in emails and on certificates made outside a request.
+LLR_PORTAL_URL = env("LLR_PORTAL_URL", default="http://127.0.0.1:8000")
 
 # --- Authentication (django-allauth) -------------------------------------------------------------------
 AUTH_USER_MODEL = "workforce.User"

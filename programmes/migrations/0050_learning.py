@@ -2,373 +2,1021 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import programmes.models
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
+import programmes.models
+
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programmes', '0004_cohorts_sessions_enrolments'),
+        ("programmes", "0004_cohorts_sessions_enrolments"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Completion',
+            name="Completion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('computed_status', models.CharField(choices=[('in_progress', 'In progress'), ('completed', 'Completed'), ('not_completed', 'Not completed'), ('did_not_attend', 'Did not attend'), ('withdrawn', 'Withdrawn')], default='in_progress', max_length=20)),
-                ('status', models.CharField(choices=[('in_progress', 'In progress'), ('completed', 'Completed'), ('not_completed', 'Not completed'), ('did_not_attend', 'Did not attend'), ('withdrawn', 'Withdrawn')], default='in_progress', max_length=20)),
-                ('sessions_attended', models.PositiveSmallIntegerField(default=0)),
-                ('sessions_counted', models.PositiveSmallIntegerField(default=0)),
-                ('completed_on', models.DateField(blank=True, null=True)),
-                ('override_status', models.CharField(blank=True, choices=[('in_progress', 'In progress'), ('completed', 'Completed'), ('not_completed', 'Not completed'), ('did_not_attend', 'Did not attend'), ('withdrawn', 'Withdrawn')], max_length=20)),
-                ('override_reason', models.TextField(blank=True)),
-                ('overridden_at', models.DateTimeField(blank=True, null=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('enrolment', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='completion', to='programmes.enrolment')),
-                ('overridden_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "computed_status",
+                    models.CharField(
+                        choices=[
+                            ("in_progress", "In progress"),
+                            ("completed", "Completed"),
+                            ("not_completed", "Not completed"),
+                            ("did_not_attend", "Did not attend"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="in_progress",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("in_progress", "In progress"),
+                            ("completed", "Completed"),
+                            ("not_completed", "Not completed"),
+                            ("did_not_attend", "Did not attend"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="in_progress",
+                        max_length=20,
+                    ),
+                ),
+                ("sessions_attended", models.PositiveSmallIntegerField(default=0)),
+                ("sessions_counted", models.PositiveSmallIntegerField(default=0)),
+                ("completed_on", models.DateField(blank=True, null=True)),
+                (
+                    "override_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("in_progress", "In progress"),
+                            ("completed", "Completed"),
+                            ("not_completed", "Not completed"),
+                            ("did_not_attend", "Did not attend"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("override_reason", models.TextField(blank=True)),
+                ("overridden_at", models.DateTimeField(blank=True, null=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "enrolment",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="completion",
+                        to="programmes.enrolment",
+                    ),
+                ),
+                (
+                    "overridden_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Certificate',
+            name="Certificate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(editable=False, max_length=20, unique=True)),
-                ('status', models.CharField(choices=[('pending', 'Being prepared'), ('issued', 'Issued'), ('revoked', 'No longer valid')], default='pending', max_length=10)),
-                ('details', models.JSONField(default=dict)),
-                ('details_hash', models.CharField(blank=True, max_length=64)),
-                ('file', models.FileField(blank=True, upload_to=programmes.models.certificate_upload_to)),
-                ('file_hash', models.CharField(blank=True, help_text='details_hash of the PDF on file.', max_length=64)),
-                ('issued_at', models.DateTimeField(blank=True, null=True)),
-                ('version', models.PositiveSmallIntegerField(default=0)),
-                ('completion', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='certificate', to='programmes.completion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(editable=False, max_length=20, unique=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Being prepared"),
+                            ("issued", "Issued"),
+                            ("revoked", "No longer valid"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("details", models.JSONField(default=dict)),
+                ("details_hash", models.CharField(blank=True, max_length=64)),
+                ("file", models.FileField(blank=True, upload_to=programmes.models.certificate_upload_to)),
+                (
+                    "file_hash",
+                    models.CharField(blank=True, help_text="details_hash of the PDF on file.", max_length=64),
+                ),
+                ("issued_at", models.DateTimeField(blank=True, null=True)),
+                ("version", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "completion",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="certificate",
+                        to="programmes.completion",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='CompletionRule',
+            name="CompletionRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('min_attendance_percent', models.PositiveSmallIntegerField(default=75, help_text="Share of the cohort's sessions a person must attend; excused sessions are not counted.", verbose_name='Minimum attendance (%)')),
-                ('required_session_titles', models.TextField(blank=True, help_text="One session title per line, exactly as the cohorts' sessions are named; may be empty.", verbose_name='Sessions everyone must attend')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('programme', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='completion_rule', to='programmes.programme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "min_attendance_percent",
+                    models.PositiveSmallIntegerField(
+                        default=75,
+                        help_text="Share of the cohort's sessions a person must attend; excused sessions are not counted.",
+                        verbose_name="Minimum attendance (%)",
+                    ),
+                ),
+                (
+                    "required_session_titles",
+                    models.TextField(
+                        blank=True,
+                        help_text="One session title per line, exactly as the cohorts' sessions are named; may be empty.",
+                        verbose_name="Sessions everyone must attend",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "programme",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="completion_rule",
+                        to="programmes.programme",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ExternalLearning',
+            name="ExternalLearning",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(help_text='For example: Safeguarding adults level 3 (e-learning).', max_length=200)),
-                ('completed_on', models.DateField(verbose_name='Date completed')),
-                ('cpd_hours', models.DecimalField(decimal_places=1, max_digits=5, verbose_name='CPD hours')),
-                ('evidence_note', models.TextField(blank=True, help_text='Where the evidence is, for example: certificate saved in my e-portfolio.', max_length=2000)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='external_learning', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(
+                        help_text="For example: Safeguarding adults level 3 (e-learning).", max_length=200
+                    ),
+                ),
+                ("completed_on", models.DateField(verbose_name="Date completed")),
+                ("cpd_hours", models.DecimalField(decimal_places=1, max_digits=5, verbose_name="CPD hours")),
+                (
+                    "evidence_note",
+                    models.TextField(
+                        blank=True,
+                        help_text="Where the evidence is, for example: certificate saved in my e-portfolio.",
+                        max_length=2000,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="external_learning",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'learning done elsewhere',
-                'verbose_name_plural': 'learning done elsewhere',
-                'ordering': ['-completed_on', '-pk'],
+                "verbose_name": "learning done elsewhere",
+                "verbose_name_plural": "learning done elsewhere",
+                "ordering": ["-completed_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalAttendance',
+            name="HistoricalAttendance",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('status', models.CharField(choices=[('present', 'Present'), ('absent', 'Absent'), ('excused', 'Excused')], max_length=10)),
-                ('marked_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('enrolment', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='programmes.enrolment')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('marked_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('session', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='programmes.session')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("present", "Present"), ("absent", "Absent"), ("excused", "Excused")],
+                        max_length=10,
+                    ),
+                ),
+                ("marked_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "enrolment",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="programmes.enrolment",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "marked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="programmes.session",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical attendance',
-                'verbose_name_plural': 'historical attendances',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical attendance",
+                "verbose_name_plural": "historical attendances",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalCertificate',
+            name="HistoricalCertificate",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('code', models.CharField(db_index=True, editable=False, max_length=20)),
-                ('status', models.CharField(choices=[('pending', 'Being prepared'), ('issued', 'Issued'), ('revoked', 'No longer valid')], default='pending', max_length=10)),
-                ('details', models.JSONField(default=dict)),
-                ('details_hash', models.CharField(blank=True, max_length=64)),
-                ('file', models.TextField(blank=True, max_length=100)),
-                ('file_hash', models.CharField(blank=True, help_text='details_hash of the PDF on file.', max_length=64)),
-                ('issued_at', models.DateTimeField(blank=True, null=True)),
-                ('version', models.PositiveSmallIntegerField(default=0)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('completion', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='programmes.completion')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("code", models.CharField(db_index=True, editable=False, max_length=20)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Being prepared"),
+                            ("issued", "Issued"),
+                            ("revoked", "No longer valid"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("details", models.JSONField(default=dict)),
+                ("details_hash", models.CharField(blank=True, max_length=64)),
+                ("file", models.TextField(blank=True, max_length=100)),
+                (
+                    "file_hash",
+                    models.CharField(blank=True, help_text="details_hash of the PDF on file.", max_length=64),
+                ),
+                ("issued_at", models.DateTimeField(blank=True, null=True)),
+                ("version", models.PositiveSmallIntegerField(default=0)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "completion",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="programmes.completion",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical certificate',
-                'verbose_name_plural': 'historical certificates',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical certificate",
+                "verbose_name_plural": "historical certificates",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalCompletion',
+            name="HistoricalCompletion",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('computed_status', models.CharField(choices=[('in_progress', 'In progress'), ('completed', 'Completed'), ('not_completed', 'Not completed'), ('did_not_attend', 'Did not attend'), ('withdrawn', 'Withdrawn')], default='in_progress', max_length=20)),
-                ('status', models.CharField(choices=[('in_progress', 'In progress'), ('completed', 'Completed'), ('not_completed', 'Not completed'), ('did_not_attend', 'Did not attend'), ('withdrawn', 'Withdrawn')], default='in_progress', max_length=20)),
-                ('sessions_attended', models.PositiveSmallIntegerField(default=0)),
-                ('sessions_counted', models.PositiveSmallIntegerField(default=0)),
-                ('completed_on', models.DateField(blank=True, null=True)),
-                ('override_status', models.CharField(blank=True, choices=[('in_progress', 'In progress'), ('completed', 'Completed'), ('not_completed', 'Not completed'), ('did_not_attend', 'Did not attend'), ('withdrawn', 'Withdrawn')], max_length=20)),
-                ('override_reason', models.TextField(blank=True)),
-                ('overridden_at', models.DateTimeField(blank=True, null=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('enrolment', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='programmes.enrolment')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('overridden_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                (
+                    "computed_status",
+                    models.CharField(
+                        choices=[
+                            ("in_progress", "In progress"),
+                            ("completed", "Completed"),
+                            ("not_completed", "Not completed"),
+                            ("did_not_attend", "Did not attend"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="in_progress",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("in_progress", "In progress"),
+                            ("completed", "Completed"),
+                            ("not_completed", "Not completed"),
+                            ("did_not_attend", "Did not attend"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="in_progress",
+                        max_length=20,
+                    ),
+                ),
+                ("sessions_attended", models.PositiveSmallIntegerField(default=0)),
+                ("sessions_counted", models.PositiveSmallIntegerField(default=0)),
+                ("completed_on", models.DateField(blank=True, null=True)),
+                (
+                    "override_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("in_progress", "In progress"),
+                            ("completed", "Completed"),
+                            ("not_completed", "Not completed"),
+                            ("did_not_attend", "Did not attend"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("override_reason", models.TextField(blank=True)),
+                ("overridden_at", models.DateTimeField(blank=True, null=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "enrolment",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="programmes.enrolment",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "overridden_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical completion',
-                'verbose_name_plural': 'historical completions',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical completion",
+                "verbose_name_plural": "historical completions",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalCompletionRule',
+            name="HistoricalCompletionRule",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('min_attendance_percent', models.PositiveSmallIntegerField(default=75, help_text="Share of the cohort's sessions a person must attend; excused sessions are not counted.", verbose_name='Minimum attendance (%)')),
-                ('required_session_titles', models.TextField(blank=True, help_text="One session title per line, exactly as the cohorts' sessions are named; may be empty.", verbose_name='Sessions everyone must attend')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('programme', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='programmes.programme')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                (
+                    "min_attendance_percent",
+                    models.PositiveSmallIntegerField(
+                        default=75,
+                        help_text="Share of the cohort's sessions a person must attend; excused sessions are not counted.",
+                        verbose_name="Minimum attendance (%)",
+                    ),
+                ),
+                (
+                    "required_session_titles",
+                    models.TextField(
+                        blank=True,
+                        help_text="One session title per line, exactly as the cohorts' sessions are named; may be empty.",
+                        verbose_name="Sessions everyone must attend",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="programmes.programme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical completion rule',
-                'verbose_name_plural': 'historical completion rules',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical completion rule",
+                "verbose_name_plural": "historical completion rules",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalProgrammeOutcome',
+            name="HistoricalProgrammeOutcome",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('challenge', models.TextField(blank=True, help_text='The problem or need the programme set out to meet.')),
-                ('approach', models.TextField(blank=True, help_text='What was done, with whom, and how.')),
-                ('enablers', models.TextField(blank=True, help_text='What helped, and what others could copy.', verbose_name='Enablers and good practice')),
-                ('learning', models.TextField(blank=True, help_text='What was learned, including what did not work.')),
-                ('results', models.TextField(blank=True, help_text='The difference it made, with figures where possible.')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('programme', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='programmes.programme')),
-                ('updated_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                (
+                    "challenge",
+                    models.TextField(
+                        blank=True, help_text="The problem or need the programme set out to meet."
+                    ),
+                ),
+                ("approach", models.TextField(blank=True, help_text="What was done, with whom, and how.")),
+                (
+                    "enablers",
+                    models.TextField(
+                        blank=True,
+                        help_text="What helped, and what others could copy.",
+                        verbose_name="Enablers and good practice",
+                    ),
+                ),
+                (
+                    "learning",
+                    models.TextField(blank=True, help_text="What was learned, including what did not work."),
+                ),
+                (
+                    "results",
+                    models.TextField(
+                        blank=True, help_text="The difference it made, with figures where possible."
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="programmes.programme",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical programme outcome',
-                'verbose_name_plural': 'historical programme outcomes',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical programme outcome",
+                "verbose_name_plural": "historical programme outcomes",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalSurvey',
+            name="HistoricalSurvey",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('kind', models.CharField(choices=[('completion', 'End of programme'), ('follow_up', 'Follow-up')], max_length=12)),
-                ('introduction', models.TextField(blank=True)),
-                ('send_after_months', models.PositiveSmallIntegerField(default=0, help_text='Months after completion; 0 for the end-of-programme survey.')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('programme', models.ForeignKey(blank=True, db_constraint=False, help_text='Leave empty for the shared default survey used by programmes without their own.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='programmes.programme')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("completion", "End of programme"), ("follow_up", "Follow-up")],
+                        max_length=12,
+                    ),
+                ),
+                ("introduction", models.TextField(blank=True)),
+                (
+                    "send_after_months",
+                    models.PositiveSmallIntegerField(
+                        default=0, help_text="Months after completion; 0 for the end-of-programme survey."
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="Leave empty for the shared default survey used by programmes without their own.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="programmes.programme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical survey',
-                'verbose_name_plural': 'historical surveys',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical survey",
+                "verbose_name_plural": "historical surveys",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='ProgrammeOutcome',
+            name="ProgrammeOutcome",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('challenge', models.TextField(blank=True, help_text='The problem or need the programme set out to meet.')),
-                ('approach', models.TextField(blank=True, help_text='What was done, with whom, and how.')),
-                ('enablers', models.TextField(blank=True, help_text='What helped, and what others could copy.', verbose_name='Enablers and good practice')),
-                ('learning', models.TextField(blank=True, help_text='What was learned, including what did not work.')),
-                ('results', models.TextField(blank=True, help_text='The difference it made, with figures where possible.')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('programme', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='outcome', to='programmes.programme')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "challenge",
+                    models.TextField(
+                        blank=True, help_text="The problem or need the programme set out to meet."
+                    ),
+                ),
+                ("approach", models.TextField(blank=True, help_text="What was done, with whom, and how.")),
+                (
+                    "enablers",
+                    models.TextField(
+                        blank=True,
+                        help_text="What helped, and what others could copy.",
+                        verbose_name="Enablers and good practice",
+                    ),
+                ),
+                (
+                    "learning",
+                    models.TextField(blank=True, help_text="What was learned, including what did not work."),
+                ),
+                (
+                    "results",
+                    models.TextField(
+                        blank=True, help_text="The difference it made, with figures where possible."
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "programme",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="outcome",
+                        to="programmes.programme",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Survey',
+            name="Survey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('kind', models.CharField(choices=[('completion', 'End of programme'), ('follow_up', 'Follow-up')], max_length=12)),
-                ('introduction', models.TextField(blank=True)),
-                ('send_after_months', models.PositiveSmallIntegerField(default=0, help_text='Months after completion; 0 for the end-of-programme survey.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('programme', models.ForeignKey(blank=True, help_text='Leave empty for the shared default survey used by programmes without their own.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='surveys', to='programmes.programme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("completion", "End of programme"), ("follow_up", "Follow-up")],
+                        max_length=12,
+                    ),
+                ),
+                ("introduction", models.TextField(blank=True)),
+                (
+                    "send_after_months",
+                    models.PositiveSmallIntegerField(
+                        default=0, help_text="Months after completion; 0 for the end-of-programme survey."
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Leave empty for the shared default survey used by programmes without their own.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="surveys",
+                        to="programmes.programme",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['programme__title', 'kind'],
+                "ordering": ["programme__title", "kind"],
             },
         ),
         migrations.CreateModel(
-            name='SurveyInvitation',
+            name="SurveyInvitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('completion', 'End of programme'), ('follow_up', 'Follow-up')], max_length=12)),
-                ('due_on', models.DateField()),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('responded_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('enrolment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='survey_invitations', to='programmes.enrolment')),
-                ('survey', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='invitations', to='programmes.survey')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("completion", "End of programme"), ("follow_up", "Follow-up")],
+                        max_length=12,
+                    ),
+                ),
+                ("due_on", models.DateField()),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                ("responded_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "enrolment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="survey_invitations",
+                        to="programmes.enrolment",
+                    ),
+                ),
+                (
+                    "survey",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="invitations",
+                        to="programmes.survey",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_on', 'pk'],
+                "ordering": ["due_on", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='SurveyQuestion',
+            name="SurveyQuestion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('text', models.CharField(max_length=300)),
-                ('kind', models.CharField(choices=[('rating', 'Rating from 1 (poor) to 5 (excellent)'), ('text', 'Free text')], max_length=8)),
-                ('required', models.BooleanField(default=False)),
-                ('is_overall_rating', models.BooleanField(default=False)),
-                ('survey', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='questions', to='programmes.survey')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                ("text", models.CharField(max_length=300)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("rating", "Rating from 1 (poor) to 5 (excellent)"), ("text", "Free text")],
+                        max_length=8,
+                    ),
+                ),
+                ("required", models.BooleanField(default=False)),
+                ("is_overall_rating", models.BooleanField(default=False)),
+                (
+                    "survey",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="questions",
+                        to="programmes.survey",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['survey', 'order', 'pk'],
+                "ordering": ["survey", "order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='SurveyResponse',
+            name="SurveyResponse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('submitted_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('invitation', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='response', to='programmes.surveyinvitation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("submitted_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "invitation",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="response",
+                        to="programmes.surveyinvitation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['submitted_at', 'pk'],
-                'permissions': [('view_individual_responses', 'Can read individual evaluation responses')],
+                "ordering": ["submitted_at", "pk"],
+                "permissions": [("view_individual_responses", "Can read individual evaluation responses")],
             },
         ),
         migrations.CreateModel(
-            name='SurveyAnswer',
+            name="SurveyAnswer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rating', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('text', models.TextField(blank=True, max_length=4000)),
-                ('question', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='answers', to='programmes.surveyquestion')),
-                ('response', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='programmes.surveyresponse')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("rating", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("text", models.TextField(blank=True, max_length=4000)),
+                (
+                    "question",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="answers",
+                        to="programmes.surveyquestion",
+                    ),
+                ),
+                (
+                    "response",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="answers",
+                        to="programmes.surveyresponse",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Attendance',
+            name="Attendance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('present', 'Present'), ('absent', 'Absent'), ('excused', 'Excused')], max_length=10)),
-                ('marked_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('enrolment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attendance', to='programmes.enrolment')),
-                ('marked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attendance', to='programmes.session')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("present", "Present"), ("absent", "Absent"), ("excused", "Excused")],
+                        max_length=10,
+                    ),
+                ),
+                ("marked_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "enrolment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attendance",
+                        to="programmes.enrolment",
+                    ),
+                ),
+                (
+                    "marked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attendance",
+                        to="programmes.session",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['session', 'enrolment'],
-                'constraints': [models.UniqueConstraint(fields=('session', 'enrolment'), name='attendance_one_per_session_enrolment')],
+                "ordering": ["session", "enrolment"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("session", "enrolment"), name="attendance_one_per_session_enrolment"
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='completion',
-            index=models.Index(fields=['status'], name='completion_status'),
+            model_name="completion",
+            index=models.Index(fields=["status"], name="completion_status"),
         ),
         migrations.AddConstraint(
-            model_name='completion',
-            constraint=models.CheckConstraint(condition=models.Q(('override_status', ''), models.Q(('override_reason', ''), _negated=True), _connector='OR'), name='completion_override_has_reason'),
+            model_name="completion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("override_status", ""), models.Q(("override_reason", ""), _negated=True), _connector="OR"
+                ),
+                name="completion_override_has_reason",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='completionrule',
-            constraint=models.CheckConstraint(condition=models.Q(('min_attendance_percent__lte', 100)), name='completion_rule_percent_lte_100'),
+            model_name="completionrule",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("min_attendance_percent__lte", 100)),
+                name="completion_rule_percent_lte_100",
+            ),
         ),
         migrations.AddIndex(
-            model_name='externallearning',
-            index=models.Index(fields=['person', 'completed_on'], name='programmes__person__5bd418_idx'),
+            model_name="externallearning",
+            index=models.Index(fields=["person", "completed_on"], name="programmes__person__5bd418_idx"),
         ),
         migrations.AddConstraint(
-            model_name='externallearning',
-            constraint=models.CheckConstraint(condition=models.Q(('cpd_hours__gte', 0), ('cpd_hours__lte', 1000)), name='external_learning_cpd_hours_range'),
+            model_name="externallearning",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("cpd_hours__gte", 0), ("cpd_hours__lte", 1000)),
+                name="external_learning_cpd_hours_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='survey',
-            constraint=models.UniqueConstraint(condition=models.Q(('programme__isnull', False)), fields=('programme', 'kind'), name='survey_one_per_programme_and_kind'),
+            model_name="survey",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("programme__isnull", False)),
+                fields=("programme", "kind"),
+                name="survey_one_per_programme_and_kind",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='survey',
-            constraint=models.UniqueConstraint(condition=models.Q(('programme__isnull', True)), fields=('kind',), name='survey_one_default_per_kind'),
+            model_name="survey",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("programme__isnull", True)),
+                fields=("kind",),
+                name="survey_one_default_per_kind",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='survey',
-            constraint=models.CheckConstraint(condition=models.Q(('send_after_months__lte', 36)), name='survey_send_after_months_lte_36'),
+            model_name="survey",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("send_after_months__lte", 36)), name="survey_send_after_months_lte_36"
+            ),
         ),
         migrations.AddIndex(
-            model_name='surveyinvitation',
-            index=models.Index(fields=['sent_at', 'due_on'], name='survey_invitation_due'),
+            model_name="surveyinvitation",
+            index=models.Index(fields=["sent_at", "due_on"], name="survey_invitation_due"),
         ),
         migrations.AddConstraint(
-            model_name='surveyinvitation',
-            constraint=models.UniqueConstraint(fields=('enrolment', 'kind'), name='survey_invitation_one_per_kind'),
+            model_name="surveyinvitation",
+            constraint=models.UniqueConstraint(
+                fields=("enrolment", "kind"), name="survey_invitation_one_per_kind"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='surveyanswer',
-            constraint=models.UniqueConstraint(fields=('response', 'question'), name='survey_answer_one_per_question'),
+            model_name="surveyanswer",
+            constraint=models.UniqueConstraint(
+                fields=("response", "question"), name="survey_answer_one_per_question"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='surveyanswer',
-            constraint=models.CheckConstraint(condition=models.Q(('rating__isnull', True), models.Q(('rating__gte', 1), ('rating__lte', 5)), _connector='OR'), name='survey_answer_rating_1_to_5'),
+            model_name="surveyanswer",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("rating__isnull", True),
+                    models.Q(("rating__gte", 1), ("rating__lte", 5)),
+                    _connector="OR",
+                ),
+                name="survey_answer_rating_1_to_5",
+            ),
         ),
     ]
