@@ -14,6 +14,10 @@ class NavItem:
 NAVIGATION = (
     NavItem("Home", "home"),
     NavItem("People and roles", "workforce:people", "workforce.manage_people"),
+    NavItem("Learning record", "programmes:learning_record"),
+    NavItem("Attendance", "programmes:sessions", "programmes.lead_programmes"),
+    NavItem("Evaluation", "programmes:evaluations", "programmes.lead_programmes"),
+    NavItem("Programme reach", "programmes:reach", "programmes.view_programme_reach"),
 )
 
 
@@ -50,6 +54,29 @@ HOME_CARDS = (
         "Find people and give them the programme lead, board member or admin role.",
         "workforce:people",
         "workforce.manage_people",
+    ),
+    HomeCard(
+        "Your learning record",
+        "Programmes you completed, CPD hours, certificates, and learning done elsewhere.",
+        "programmes:learning_record",
+    ),
+    HomeCard(
+        "Attendance",
+        "Mark who came to your cohorts' sessions; completion follows.",
+        "programmes:sessions",
+        "programmes.lead_programmes",
+    ),
+    HomeCard(
+        "Evaluation",
+        "Programme outcomes, completion rules and survey results.",
+        "programmes:evaluations",
+        "programmes.lead_programmes",
+    ),
+    HomeCard(
+        "Programme reach",
+        "Who the programmes reach, by organisation, sector, staff group, band and equality characteristics.",
+        "programmes:reach",
+        "programmes.view_programme_reach",
     ),
 )
 

@@ -1,6 +1,15 @@
 from django import forms
 
-from .models import ExternalLearning, ProgrammeOutcome
+from .models import (
+    Completion,
+    CompletionRule,
+    ExternalLearning,
+    Pillar,
+    ProgrammeOutcome,
+    SurveyQuestion,
+    Workstream,
+)
+from .selectors import REACH_DIMENSIONS
 
 
 class ExternalLearningForm(forms.ModelForm):
@@ -27,3 +36,140 @@ class ProgrammeOutcomeForm(forms.ModelForm):
         model = ProgrammeOutcome
         fields = list(ProgrammeOutcome.ELEMENTS)
         widgets = {name: forms.Textarea(attrs={"rows": 5}) for name in ProgrammeOutcome.ELEMENTS}
+
+
+class CompletionRuleForm(forms.ModelForm):
+    class Meta:
+        model = CompletionRule
+        fields = ["min_attendance_percent", "required_session_titles"]
+        widgets = {
+            "min_attendance_percent": forms.NumberInput(
+                attrs={"class": "nhsuk-input--width-3", "inputmode": "numeric"}
+            ),
+            "required_session_titles": forms.Textarea(attrs={"rows": 4}),
+        }
+        error_messages = {
+            "min_attendance_percent": {
+                "required": "Enter the minimum attendance, from 0 to 100",
+                "invalid": "Enter the minimum attendance as a whole number, from 0 to 100",
+            }
+        }
+
+    def clean_min_attendance_percent(self):
+        value = self.cleaned_data["min_attendance_percent"]
+        if value is None or not 0 <= value <= 100:
+            raise forms.ValidationError("Enter the minimum attendance, from 0 to 100")
+        return value
+
+
+class CompletionOverrideForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Completion status",
+        widget=forms.RadioSelect,
+        choices=[
+            (Completion.Status.COMPLETED, "Completed"),
+            (Completion.Status.NOT_COMPLETED, "Not completed"),
+            (Completion.Status.DID_NOT_ATTEND, "Did not attend"),
+            (Completion.Status.WITHDRAWN, "Withdrawn"),
+            ("computed", "Use the status worked out from attendance"),
+        ],
+        error_messages={"required": "Choose a completion status"},
+    )
+    reason = forms.CharField(
+        label="Reason for the change",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Kept with the record, for example: attended a catch-up session on 3 March.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") and data["status"] != "computed" and not (data.get("reason") or "").strip():
+            self.add_error("reason", "Give a reason for changing the completion status")
+        return data
+
+
+class CertificateVerifyForm(forms.Form):
+    code = forms.CharField(
+        label="Verification code",
+        max_length=40,
+        help_text="12 letters and numbers, printed on the certificate, for example ABCD-EFGH-JK23.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}
+        ),
+        error_messages={"required": "Enter the verification code from the certificate"},
+    )
+
+    def clean_code(self):
+        from .services import certificate_code_normalise
+
+        code = certificate_code_normalise(self.cleaned_data["code"])
+        if not code:
+            raise forms.ValidationError("Enter the 12 letters and numbers of the code, like ABCD-EFGH-JK23")
+        return code
+
+
+class SurveyAnswerForm(forms.Form):
+    RATING_CHOICES = [
+        (str(n), label) for n, label in ((5, "5 (excellent)"), (4, "4"), (3, "3"), (2, "2"), (1, "1 (poor)"))
+    ]
+
+    def __init__(self, *args, questions: list[SurveyQuestion], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        for question in questions:
+            name = f"question_{question.pk}"
+            label = question.text if question.required else f"{question.text} (optional)"
+            if question.kind == SurveyQuestion.Kind.RATING:
+                self.fields[name] = forms.ChoiceField(
+                    label=label,
+                    choices=self.RATING_CHOICES,
+                    widget=forms.RadioSelect,
+                    required=question.required,
+                    error_messages={"required": "Choose a rating from 1 to 5"},
+                )
+            else:
+                self.fields[name] = forms.CharField(
+                    label=label,
+                    required=question.required,
+                    max_length=4000,
+                    widget=forms.Textarea(attrs={"rows": 4}),
+                    error_messages={"required": "Answer this question"},
+                )
+
+    def answers(self) -> dict[int, int | str | None]:
+        result = {}
+        for question in self.questions:
+            value = self.cleaned_data.get(f"question_{question.pk}")
+            if question.kind == SurveyQuestion.Kind.RATING:
+                result[question.pk] = int(value) if value else None
+            else:
+                result[question.pk] = value or ""
+        return result
+
+
+class ReachFilterForm(forms.Form):
+    dimension = forms.ChoiceField(
+        label="Break down by", choices=list(REACH_DIMENSIONS.items()), required=False
+    )
+    workstream = forms.ModelChoiceField(
+        queryset=Workstream.objects.all(), required=False, empty_label="All workstreams"
+    )
+    pillar = forms.ChoiceField(choices=[("", "All pillars"), *Pillar.choices], required=False)
+    starts_from = forms.DateField(
+        label="Cohorts starting from",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    starts_to = forms.DateField(
+        label="Cohorts starting up to",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_from") and data.get("starts_to") and data["starts_from"] > data["starts_to"]:
+            self.add_error("starts_to", "The end of the period must be on or after its start")
+        return data

@@ -26,6 +26,7 @@ from .models import (
     Programme,
     Session,
     SurveyAnswer,
+    SurveyInvitation,
     SurveyQuestion,
     SurveyResponse,
     Workstream,
@@ -45,6 +46,7 @@ class LearningRecordRow:
     status: str
     cpd_hours: Decimal
     certificate_code: str = ""
+    certificate_pending: bool = False
     external_id: int | None = None
     evidence_note: str = ""
 
@@ -71,6 +73,35 @@ class LearningRecord:
 def learning_record(*, person: User) -> LearningRecord:
     """A person's programmes with the academy (CPD hours count once completed) and learning elsewhere."""
     record = LearningRecord(person=person)
+    enrolments = (
+        Enrolment.objects.filter(person=person)
+        .filter(
+            Q(status=Enrolment.Status.CONFIRMED)
+            | Q(status=Enrolment.Status.WITHDRAWN, confirmed_at__isnull=False)
+        )
+        .select_related("cohort__programme", "completion__certificate")
+        .order_by("-cohort__starts_on", "-pk")
+    )
+    for enrolment in enrolments:
+        cohort = enrolment.cohort
+        completion = getattr(enrolment, "completion", None)
+        status = completion.get_status_display() if completion else "Booked"
+        if enrolment.status == Enrolment.Status.WITHDRAWN:
+            status = Completion.Status.WITHDRAWN.label
+        completed = completion is not None and completion.status == Completion.Status.COMPLETED
+        certificate = getattr(completion, "certificate", None) if completed else None
+        record.programmes.append(
+            LearningRecordRow(
+                title=cohort.programme.title,
+                provider=f"LLR Academy, {cohort.name}",
+                start=cohort.starts_on,
+                end=completion.completed_on if completed and completion.completed_on else cohort.ends_on,
+                status=status,
+                cpd_hours=cohort.programme.cpd_hours if completed else Decimal(0),
+                certificate_code=certificate.code if certificate and certificate.is_current else "",
+                certificate_pending=bool(certificate and not certificate.is_current),
+            )
+        )
     for entry in external_learning_for(person=person):
         record.elsewhere.append(
             LearningRecordRow(
@@ -474,3 +505,10 @@ def reach_export_rows(reach: Reach) -> tuple[list[str], list[list]]:
     header = [reach.dimension_label, "Enrolled", "Completed", "Completion rate"]
     rows = [[r.label, r.enrolled, r.completed, r.completion_rate] for r in [*reach.rows, reach.total]]
     return header, rows
+
+
+def surveys_waiting_for(*, person: User, today: datetime.date | None = None) -> QuerySet[SurveyInvitation]:
+    today = today or timezone.localdate()
+    return SurveyInvitation.objects.filter(
+        enrolment__person=person, responded_at__isnull=True, due_on__lte=today
+    ).select_related("survey", "enrolment__cohort__programme")

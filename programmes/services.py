@@ -580,3 +580,20 @@ def completions_refresh_ended_cohorts(*, today: datetime.date | None = None, day
     today = today or timezone.localdate()
     cohorts = Cohort.objects.filter(ends_on__lt=today, ends_on__gte=today - datetime.timedelta(days=days))
     return sum(cohort_completions_refresh(cohort=cohort, today=today) for cohort in cohorts)
+
+
+@transaction.atomic
+def completion_rule_update(
+    *, programme: Programme, min_attendance_percent: int, required_session_titles: str
+) -> int:
+    """Save the programme's completion rule and recheck every completion; returns how many were rechecked."""
+    if not 0 <= min_attendance_percent <= 100:
+        raise ValidationError({"min_attendance_percent": "Enter the minimum attendance, from 0 to 100"})
+    rule, _ = CompletionRule.objects.get_or_create(programme=programme)
+    rule.min_attendance_percent = min_attendance_percent
+    rule.required_session_titles = "\n".join(
+        line.strip() for line in required_session_titles.splitlines() if line.strip()
+    )
+    rule.full_clean()
+    rule.save()
+    return sum(cohort_completions_refresh(cohort=cohort) for cohort in programme.cohorts.all())
