@@ -1,8 +1,55 @@
+"""Thin Celery tasks: they take primary keys, re-read the rows and call services or the email sender."""
+
 import logging
 
 from celery import shared_task
+from django.db import transaction
+
+from . import emails, services
+from .models import Notification
 
 logger = logging.getLogger(__name__)
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=8,
+    time_limit=60,
+)
+def notification_send(notification_pk: int) -> bool:
+    """Send one email. Idempotent: the row is locked and marked sent in the same transaction, and a row
+    already sent (or being sent by another worker) is skipped."""
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(skip_locked=True)
+            .select_related("enrolment__cohort__programme", "enrolment__person", "recipient", "session")
+            .filter(pk=notification_pk, sent_at__isnull=True)
+            .first()
+        )
+        if notification is None:
+            return False
+        emails.notification_email(notification).send()
+        from django.utils import timezone
+
+        notification.sent_at = timezone.now()
+        notification.save(update_fields=["sent_at"])
+    logger.info("notification sent", extra={"notification_id": notification_pk, "kind": notification.kind})
+    return True
+
+
+@shared_task(time_limit=300)
+def offers_expire() -> int:
+    """Beat, every few minutes: lapse waiting-list offers past their deadline and pass the places on."""
+    return services.offers_expire()
+
+
+@shared_task(time_limit=300)
+def session_reminders_send() -> int:
+    """Beat, daily: a reminder to everyone with a place on a session tomorrow, each sent once."""
+    return services.session_reminders_send()
 
 
 @shared_task(

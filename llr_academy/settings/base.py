@@ -119,6 +119,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(seconds=env.int("LLR_HEARTBEAT_SECONDS", default=60)),
     },
     "clear-expired-sessions": {"task": "llr_academy.tasks.clear_expired_sessions", "schedule": crontab(3, 3)},
+    # Programmes: lapse waiting-list offers past their deadline; remind people the day before a session.
+    "programmes-offers-expire": {"task": "programmes.tasks.offers_expire", "schedule": crontab(minute="*/5")},
+    "programmes-session-reminders": {
+        "task": "programmes.tasks.session_reminders_send",
+        "schedule": crontab(hour=7, minute=30),
+    },
     # Programmes, learning (issue 4): final completion statuses for ended cohorts, certificates re-issued
     # when details change, evaluation surveys sent when due.
     "completions-refresh-ended-cohorts": {
@@ -134,8 +140,6 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(0, 8),
     },
 }
-# The portal's public address, for links in emails and on certificates made outside a request.
-LLR_PORTAL_URL = env("LLR_PORTAL_URL", default="http://127.0.0.1:8000")
 
 # --- Authentication (django-allauth) -------------------------------------------------------------------
 AUTH_USER_MODEL = "workforce.User"
@@ -198,6 +202,8 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="LLR Academy <no-reply@llr-academy.example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The portal's public address, for links in emails sent by workers (which have no request).
+LLR_PORTAL_URL = env("LLR_PORTAL_URL", default="http://127.0.0.1:8000")
 
 # --- Internationalisation -------------------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
