@@ -536,7 +536,8 @@ def programme_outcome_update(*, programme: Programme, updated_by: User, **elemen
     unknown = set(elements) - set(ProgrammeOutcome.ELEMENTS)
     if unknown:
         raise ValidationError(f"Unknown outcome element: {', '.join(sorted(unknown))}.")
-    outcome, _ = ProgrammeOutcome.objects.select_for_update().get_or_create(programme=programme)
+    outcome = ProgrammeOutcome.objects.select_for_update().filter(programme=programme).first()
+    outcome = outcome or ProgrammeOutcome(programme=programme)
     for name, value in elements.items():
         setattr(outcome, name, (value or "").strip())
     outcome.updated_by = updated_by
