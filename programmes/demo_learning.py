@@ -20,6 +20,7 @@ from . import services
 from .models import (
     Attendance,
     Cohort,
+    Completion,
     Enrolment,
     ExternalLearning,
     Pillar,
@@ -232,7 +233,7 @@ def _enrol(cohort: Cohort, person: User) -> Enrolment:
     return enrolment
 
 
-def _mark(cohort: Cohort, enrolments: list[Enrolment], marker: User, rng: random.Random, today) -> None:
+def _mark(cohort: Cohort, enrolments: list[Enrolment], marker: User, rng: random.Random, today) -> int:
     """Attendance as a lead would have marked it, written in bulk; completion is refreshed once afterwards."""
     done = set(Attendance.objects.filter(session__cohort=cohort).values_list("session_id", "enrolment_id"))
     rows = []
@@ -250,10 +251,13 @@ def _mark(cohort: Cohort, enrolments: list[Enrolment], marker: User, rng: random
             )
             rows.append(Attendance(session=session, enrolment=enrolment, status=status, marked_by=marker))
     Attendance.objects.bulk_create(rows)
+    return len(rows)
 
 
-def _answer(enrolment: Enrolment, rng: random.Random, today) -> None:
+def _answer(enrolment: Enrolment, today) -> None:
     for invitation in enrolment.survey_invitations.filter(responded_at__isnull=True, due_on__lte=today):
+        # The same people answer (or not) every time the seed runs.
+        rng = random.Random(f"{enrolment.person.email}:{invitation.kind}")  # noqa: S311 (demo data)
         if rng.random() > 0.75:
             continue  # not everyone answers
         answers = {}
@@ -289,11 +293,12 @@ def seed_learning() -> dict[str, int]:
         if staff is not None and index == 0 and days_ago == 40:
             members = [staff, *members]
         enrolments = [_enrol(cohort, person) for person in members]
-        _mark(cohort, enrolments, marker, rng, today)
-        services.cohort_completions_refresh(cohort=cohort, today=today)
-        for enrolment in enrolments:
-            if enrolment.person != staff:  # leave the demo staff member's survey for them to answer
-                _answer(enrolment, rng, today)
+        marked = _mark(cohort, enrolments, marker, rng, today)
+        if marked or Completion.objects.filter(enrolment__cohort=cohort).count() < len(enrolments):
+            services.cohort_completions_refresh(cohort=cohort, today=today)
+            for enrolment in enrolments:
+                if enrolment.person != staff:  # leave the demo staff member's survey for them to answer
+                    _answer(enrolment, today)
         counts["cohorts"] += 1
         counts["enrolments"] += len(enrolments)
     for programme in programmes[:2]:
