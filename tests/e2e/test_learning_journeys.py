@@ -182,3 +182,66 @@ def test_board_member_opens_programme_reach_and_exports_it(journey):
         page.get_by_role("link", name="Download this table (Excel)").click()
     assert download_info.value.path().read_bytes()[:2] == b"PK"
     assert ProgrammeOutcome.objects.count() == 1
+
+
+def test_lead_and_admin_evaluation_pages(journey):
+    seed_reference_data()
+    default_surveys()
+    lead = UserFactory(email="lee.lead@nhs.net", roles=[Role.PROGRAMME_LEAD])
+    admin = UserFactory(email="alex.admin@nhs.net", roles=[Role.ACADEMY_ADMIN])
+    today = timezone.localdate()
+    programme = ProgrammeFactory(title="Reverse Mentoring", slug="reverse-mentoring", lead=lead)
+    cohort = CohortFactory(
+        programme=programme, name="Spring", starts_on=today - datetime.timedelta(days=9), ends_on=today
+    )
+    session = SessionFactory(cohort=cohort, title="Day 1", date=today - datetime.timedelta(days=9))
+    from programmes.services import attendance_mark, survey_response_submit
+
+    people = [UserFactory(first_name=f"P{i}", last_name="Example") for i in range(6)]
+    enrolments = [EnrolmentFactory(cohort=cohort, person=p, confirmed_at=timezone.now()) for p in people]
+    attendance_mark(session=session, marks={e.pk: "present" for e in enrolments}, marked_by=lead)
+    for enrolment in enrolments[:5]:
+        invitation = enrolment.survey_invitations.get(kind="completion")
+        questions = list(invitation.survey.questions.order_by("order"))
+        survey_response_submit(invitation=invitation, answers={questions[0].pk: 4, questions[1].pk: "Useful"})
+    page = journey.page
+
+    sign_in(journey, lead.email)
+    page.get_by_role("link", name="Evaluation", exact=True).first.click()
+    journey.check_accessibility()
+    page.get_by_role("link", name="Reverse Mentoring").click()
+    journey.check_accessibility()
+    assert "5 responses." in page.content() and "4.0 out of 5" in page.content()
+    page.get_by_role("link", name="Edit the programme outcomes (case study)").click()
+    journey.check_accessibility()
+    page.get_by_label("Challenge").fill("Senior leaders rarely heard from junior staff.")
+    page.get_by_role("button", name="Save outcomes").click()
+    page.get_by_text("have been saved").wait_for()
+    journey.check_accessibility()
+    assert "Senior leaders rarely heard" in page.content()
+    page.get_by_role("link", name="Change the completion rule").click()
+    journey.check_accessibility()
+    page.get_by_label("Minimum attendance (%)").fill("150")
+    page.get_by_role("button", name="Save rule").click()
+    page.locator(".nhsuk-error-summary").wait_for()
+    journey.check_accessibility()
+    page.get_by_label("Minimum attendance (%)").fill("80")
+    page.get_by_role("button", name="Save rule").click()
+    page.get_by_text("completions rechecked").wait_for()
+    journey.check_accessibility()
+    page.get_by_role("link", name="Completion: Spring").click()
+    journey.check_accessibility()
+    page.get_by_role("link", name="Change the status of P0 Example").click()
+    journey.check_accessibility()
+    page.get_by_label("Not completed").check()
+    page.get_by_role("button", name="Save status").click()
+    page.locator(".nhsuk-error-summary").wait_for()
+    journey.check_accessibility()
+    page.get_by_label("Reason for the change").fill("Left after the first hour")
+    page.get_by_role("button", name="Save status").click()
+    page.get_by_text("Left after the first hour").wait_for()
+    journey.check_accessibility()
+
+    sign_in(journey, admin.email)
+    journey.goto("/evaluations/programmes/reverse-mentoring/responses/")
+    assert page.get_by_text("Useful").count() == 5
