@@ -13,6 +13,9 @@ class NavItem:
 # The header navigation; each role sees the items it may open. Later features add their entry here.
 NAVIGATION = (
     NavItem("Home", "home"),
+    NavItem("Programmes", "programmes:catalogue"),
+    NavItem("My learning", "programmes:my_learning"),
+    NavItem("Your cohorts", "programmes:cohorts", "programmes.lead_programmes"),
     NavItem("People and roles", "workforce:people", "workforce.manage_people"),
     NavItem("Learning record", "programmes:learning_record"),
     NavItem("Attendance", "programmes:sessions", "programmes.lead_programmes"),
@@ -47,6 +50,21 @@ class HomeCard:
 
 # What each role came for, on the signed-in home page. Later features add their cards here.
 HOME_CARDS = (
+    HomeCard(
+        "Find a programme",
+        "Leadership, preceptorship, mentoring, wellbeing and training programmes open to you.",
+        "programmes:catalogue",
+    ),
+    HomeCard(
+        "My learning", "Your places, waiting lists, requests and calendar files.", "programmes:my_learning"
+    ),
+    HomeCard("To approve", "Requests for places from the people you manage.", "programmes:approvals"),
+    HomeCard(
+        "Your cohorts",
+        "People, waiting lists and sessions of the cohorts you run; export the list.",
+        "programmes:cohorts",
+        "programmes.lead_programmes",
+    ),
     HomeCard("Your profile", "Your organisation, staff group, band and line manager.", "workforce:profile"),
     HomeCard("Account security", "Set up an authenticator app and recovery codes.", "mfa_index"),
     HomeCard(

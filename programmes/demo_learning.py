@@ -32,7 +32,6 @@ from .models import (
     Workstream,
 )
 
-DEMO_PASSWORD = "llr-demo-2026"  # noqa: S105 (a published demo password)
 PARTICIPANTS = 40
 
 FALLBACK_PROGRAMMES = [
@@ -135,8 +134,9 @@ def seed_default_surveys() -> tuple[Survey, Survey]:
 
 
 def _demo_programmes(lead: User | None) -> list[Programme]:
-    programmes = list(Programme.objects.filter(status=Programme.Status.PUBLISHED).order_by("pk")[:3])
-    for slug, title, ws_slug, ws_name, pillar, hours in FALLBACK_PROGRAMMES[len(programmes) :]:
+    """Programmes from programmes.demo (Table 2) when they are there; otherwise made here."""
+    programmes = []
+    for slug, title, ws_slug, ws_name, pillar, hours in FALLBACK_PROGRAMMES:
         workstream, _ = Workstream.objects.get_or_create(slug=ws_slug, defaults={"name": ws_name})
         programme, _ = Programme.objects.get_or_create(
             slug=slug,
@@ -167,9 +167,9 @@ def _participants() -> list[User]:
     last_names = ["Ahmed", "Brown", "Clarke", "Desai", "Evans", "Green", "Hill", "Iqbal", "Jones", "Khan"]
     # Weighted so that some organisations clear the suppression threshold and others do not.
     org_weights = [6 if o.code in ("uhl", "lpt", "care-providers") else 1 for o in orgs]
-    password = make_password(DEMO_PASSWORD)  # hashed once: hashing is deliberately slow
+    password = make_password(None)  # fictional colleagues cannot sign in
     for i in range(PARTICIPANTS):
-        email = f"learner{i + 1:02d}@example.org"
+        email = f"learner.{i + 1:02d}.demo@example.org"
         defaults = {
             "first_name": first_names[i % 10],
             "last_name": last_names[(i * 3) % 10],
@@ -285,14 +285,33 @@ def seed_learning() -> dict[str, int]:
         (1, "Summer 2026 (demo)", 150, 3, slice(6, 26)),
         (2, "Current cohort (demo)", 8, 4, slice(20, 40)),
     ]
-    counts = {"cohorts": 0, "enrolments": 0}
+    staff_has_past_place = (
+        staff is not None
+        and Enrolment.objects.filter(
+            person=staff, status=Enrolment.Status.CONFIRMED, cohort__starts_on__lt=today
+        ).exists()
+    )
     for index, name, days_ago, sessions, who in plans:
         programme = programmes[index % len(programmes)]
         cohort = _cohort(programme, name, today - datetime.timedelta(days=days_ago), sessions)
         members = people[who]
-        if staff is not None and index == 0 and days_ago == 40:
+        if staff is not None and not staff_has_past_place and days_ago == 40:
             members = [staff, *members]
-        enrolments = [_enrol(cohort, person) for person in members]
+        for person in members:
+            _enrol(cohort, person)
+    # Every cohort that has started (ours and programmes.demo's) gets attendance, completions and answers.
+    counts = {"cohorts": 0, "enrolments": 0}
+    started = Cohort.objects.filter(starts_on__lte=today, status=Cohort.Status.SCHEDULED).order_by(
+        "starts_on", "pk"
+    )
+    for cohort in started:
+        enrolments = list(
+            Enrolment.objects.filter(cohort=cohort, status=Enrolment.Status.CONFIRMED).select_related(
+                "person"
+            )
+        )
+        if not enrolments:
+            continue
         marked = _mark(cohort, enrolments, marker, rng, today)
         if marked or Completion.objects.filter(enrolment__cohort=cohort).count() < len(enrolments):
             services.cohort_completions_refresh(cohort=cohort, today=today)

@@ -46,6 +46,8 @@ class MoveForm(forms.Form):
 
 
 class CohortForm(forms.ModelForm):
+    online_link = forms.URLField(required=False, assume_scheme="https", label="Online link")
+
     class Meta:
         model = Cohort
         fields = [

@@ -95,6 +95,12 @@ class Programme(models.Model):
     def __str__(self):
         return self.title
 
+    @property
+    def audience_sector_labels(self) -> list[str]:
+        from workforce.models import Sector
+
+        return [Sector(code).label for code in self.audience_sectors or [] if code in Sector.values]
+
 
 class Cohort(models.Model):
     """One run of a programme: its dates, place, capacity and enrolment window."""

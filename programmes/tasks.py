@@ -18,13 +18,14 @@ logger = logging.getLogger(__name__)
     retry_backoff_max=600,
     max_retries=8,
     time_limit=60,
+    soft_time_limit=50,
 )
 def notification_send(notification_pk: int) -> bool:
     """Send one email. Idempotent: the row is locked and marked sent in the same transaction, and a row
     already sent (or being sent by another worker) is skipped."""
     with transaction.atomic():
         notification = (
-            Notification.objects.select_for_update(skip_locked=True)
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("enrolment__cohort__programme", "enrolment__person", "recipient", "session")
             .filter(pk=notification_pk, sent_at__isnull=True)
             .first()
@@ -40,13 +41,13 @@ def notification_send(notification_pk: int) -> bool:
     return True
 
 
-@shared_task(time_limit=300)
+@shared_task(time_limit=300, soft_time_limit=270)
 def offers_expire() -> int:
     """Beat, every few minutes: lapse waiting-list offers past their deadline and pass the places on."""
     return services.offers_expire()
 
 
-@shared_task(time_limit=300)
+@shared_task(time_limit=300, soft_time_limit=270)
 def session_reminders_send() -> int:
     """Beat, daily: a reminder to everyone with a place on a session tomorrow, each sent once."""
     return services.session_reminders_send()

@@ -127,7 +127,8 @@ class MyLearningView(BreadcrumbMixin, TemplateView):
     template_name = "programmes/my_learning.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(learning=selectors.my_learning(person=self.request.user), **kwargs)
+        learning = selectors.my_learning(person=self.request.user)
+        return super().get_context_data(learning=learning, today=timezone.localdate(), **kwargs)
 
 
 class OwnEnrolmentMixin:
@@ -339,6 +340,7 @@ class MoveView(CohortManagerMixin, BreadcrumbMixin, FormView):
 
     template_name = "programmes/move.html"
     form_class = MoveForm
+    breadcrumbs = (("Home", "home"), ("Your cohorts", "programmes:cohorts"))
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated or not request.user.has_perm(self.permission_required):
@@ -390,6 +392,7 @@ class CohortFormView(CohortManagerMixin, BreadcrumbMixin, FormView):
 
     template_name = "programmes/cohort_form.html"
     form_class = CohortForm
+    breadcrumbs = (("Home", "home"), ("Your cohorts", "programmes:cohorts"))
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated or not request.user.has_perm(self.permission_required):
@@ -425,6 +428,7 @@ class SessionFormView(CohortManagerMixin, BreadcrumbMixin, FormView):
 
     template_name = "programmes/session_form.html"
     form_class = SessionForm
+    breadcrumbs = (("Home", "home"), ("Your cohorts", "programmes:cohorts"))
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated or not request.user.has_perm(self.permission_required):

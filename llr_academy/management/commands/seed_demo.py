@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+import programmes.demo
 import programmes.demo_learning
 import workforce.demo
 
@@ -23,11 +24,12 @@ class Command(BaseCommand):
         with transaction.atomic():
             # Ground floor first; each app seeds its own data on top of the one below.
             users = workforce.demo.seed()
+            programmes.demo.seed()
             # Issue 4: attendance, completions, certificates, evaluation responses (after programmes' seed).
             learning = programmes.demo_learning.seed_learning()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data loaded; {len(users)} demo accounts ready; "
-                f"{learning['enrolments']} places in {learning['cohorts']} past and current demo cohorts."
+                f"{learning['enrolments']} places in {learning['cohorts']} cohorts with attendance."
             )
         )

@@ -1,0 +1,47 @@
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from programmes import demo
+from programmes.models import Cohort, Enrolment, Programme, Session, Workstream
+from programmes.selectors import programme_catalogue
+
+pytestmark = pytest.mark.django_db
+
+
+def counts():
+    return tuple(m.objects.count() for m in (Workstream, Programme, Cohort, Session, Enrolment))
+
+
+def test_seed_demo_adds_every_table_2_programme_with_realistic_cohorts(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    assert list(Workstream.objects.values_list("name", flat=True)) == [w[1] for w in demo.WORKSTREAMS]
+    assert Programme.objects.count() == len(demo.PROGRAMMES) == 45
+    by_workstream = {
+        w.name: set(w.programmes.values_list("title", flat=True)) for w in Workstream.objects.all()
+    }
+    assert "Active Bystander" in by_workstream["Culture and Leadership (Retain)"]
+    assert "MECC training delivery" in by_workstream["Looking After Our People (Retain)"]
+    assert Programme.objects.get(title="Preceptorship").pillar == "recruit"
+    assert Programme.objects.get(title="Productivity improvement").pillar == "reform"
+    assert not Programme.objects.get(title="Nursing Faculty").delivered_at_system_level
+
+    catalogue = {p.title: p for p in programme_catalogue()}
+    assert catalogue["Active Bystander"].places_left > 0  # the summer cohort has places
+    bystander = Cohort.objects.get(programme__title="Active Bystander", name="Spring cohort")
+    assert bystander.enrolments.filter(status="confirmed").count() == bystander.capacity
+    assert bystander.enrolments.filter(status="waiting").count() == 3
+    assert Cohort.objects.filter(approval_required=True).exists()
+    assert Cohort.objects.filter(ends_on__lt=timezone.localdate()).count() >= 2  # some past cohorts
+
+    staff = {e.status for e in Enrolment.objects.filter(person__email="staff@example.org")}
+    assert staff == {"confirmed", "waiting", "awaiting_approval"}
+
+
+def test_seed_demo_twice_changes_nothing(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    first = counts()
+    call_command("seed_demo")
+    assert counts() == first

@@ -1,0 +1,306 @@
+import datetime
+
+import icalendar
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from programmes.models import Cohort, Enrolment, Pillar, Programme
+from tests.factories import StaffGroupFactory, UserFactory
+from workforce.roles import Role
+
+from .factories import CohortFactory, EnrolmentFactory, ProgrammeFactory, SessionFactory, WorkstreamFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(programme_lead):
+    """A published programme led by `programme_lead`, with one cohort, a session and an enrolment."""
+    programme = ProgrammeFactory(title="Active Bystander", slug="active-bystander", lead=programme_lead)
+    cohort = CohortFactory(programme=programme, capacity=3)
+    session = SessionFactory(cohort=cohort)
+    enrolment = EnrolmentFactory(cohort=cohort, person=UserFactory(), status=Enrolment.Status.CONFIRMED)
+    return {"programme": programme, "cohort": cohort, "session": session, "enrolment": enrolment}
+
+
+def urls_for(world):
+    c, e, s, p = world["cohort"], world["enrolment"], world["session"], world["programme"]
+    return {
+        "catalogue": ("get", reverse("programmes:catalogue")),
+        "programme": ("get", reverse("programmes:programme", args=[p.slug])),
+        "enrol": ("post", reverse("programmes:enrol", args=[c.pk])),
+        "my_learning": ("get", reverse("programmes:my_learning")),
+        "withdraw": ("get", reverse("programmes:withdraw", args=[e.pk])),
+        "accept": ("post", reverse("programmes:accept_offer", args=[e.pk])),
+        "decline": ("post", reverse("programmes:decline_offer", args=[e.pk])),
+        "calendar": ("get", reverse("programmes:calendar", args=[e.pk])),
+        "approvals": ("get", reverse("programmes:approvals")),
+        "approval": ("get", reverse("programmes:approval", args=[e.pk])),
+        "cohorts": ("get", reverse("programmes:cohorts")),
+        "cohort": ("get", reverse("programmes:cohort", args=[c.pk])),
+        "cohort_edit": ("get", reverse("programmes:cohort_edit", args=[c.pk])),
+        "cohort_create": ("get", reverse("programmes:cohort_create", args=[p.slug])),
+        "cohort_export": ("get", reverse("programmes:cohort_export", args=[c.pk])),
+        "move": ("get", reverse("programmes:move", args=[c.pk, e.pk])),
+        "session_create": ("get", reverse("programmes:session_create", args=[c.pk])),
+        "session_edit": ("get", reverse("programmes:session_edit", args=[c.pk, s.pk])),
+        "session_cancel": ("post", reverse("programmes:session_cancel", args=[c.pk, s.pk])),
+    }
+
+
+ALL_PAGES = [
+    "catalogue", "programme", "enrol", "my_learning", "withdraw", "accept", "decline", "calendar",
+    "approvals", "approval", "cohorts", "cohort", "cohort_edit", "cohort_create", "cohort_export", "move",
+    "session_create", "session_edit", "session_cancel",
+]  # fmt: skip
+LEAD_PAGES = [
+    "cohorts", "cohort", "cohort_edit", "cohort_create", "cohort_export", "move", "session_create",
+    "session_edit", "session_cancel",
+]  # fmt: skip
+OWN_ENROLMENT_PAGES = ["withdraw", "accept", "decline", "calendar"]
+
+
+@pytest.mark.parametrize("page", ALL_PAGES)
+def test_anonymous_visitors_are_sent_to_sign_in(client, world, page):
+    method, url = urls_for(world)[page]
+    response = getattr(client, method)(url)
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('account_login')}?next={url}"
+
+
+@pytest.mark.parametrize("page", LEAD_PAGES)
+@pytest.mark.parametrize("role", [None, Role.BOARD_MEMBER])
+def test_people_without_the_lead_role_cannot_manage_cohorts(client, world, page, role):
+    client.force_login(UserFactory(roles=[role] if role else []))
+    method, url = urls_for(world)[page]
+    assert getattr(client, method)(url).status_code == 403
+
+
+@pytest.mark.parametrize("page", [p for p in LEAD_PAGES if p != "cohorts"])
+def test_a_lead_cannot_manage_another_leads_cohorts(client, world, page):
+    client.force_login(UserFactory(roles=[Role.PROGRAMME_LEAD]))
+    method, url = urls_for(world)[page]
+    assert getattr(client, method)(url).status_code == 403
+    world["session"].refresh_from_db()
+    assert world["session"].status == "scheduled"
+
+
+@pytest.mark.parametrize("page", [p for p in LEAD_PAGES if p != "session_cancel"])
+@pytest.mark.parametrize("who", ["lead", "admin"])
+def test_the_programme_lead_and_admins_manage_the_cohort(
+    client, world, page, who, programme_lead, academy_admin
+):
+    client.force_login(programme_lead if who == "lead" else academy_admin)
+    method, url = urls_for(world)[page]
+    assert getattr(client, method)(url).status_code == 200
+
+
+def test_another_lead_sees_only_their_own_cohorts_in_the_list(client, world):
+    other_lead = UserFactory(roles=[Role.PROGRAMME_LEAD])
+    client.force_login(other_lead)
+    response = client.get(reverse("programmes:cohorts"))
+    assert response.status_code == 200
+    assert world["cohort"].name not in response.content.decode()
+
+
+@pytest.mark.parametrize("page", OWN_ENROLMENT_PAGES)
+@pytest.mark.parametrize("role", [None, Role.PROGRAMME_LEAD, Role.ACADEMY_ADMIN])
+def test_nobody_sees_or_acts_on_another_persons_enrolment(client, world, page, role):
+    client.force_login(UserFactory(roles=[role] if role else []))
+    method, url = urls_for(world)[page]
+    assert getattr(client, method)(url).status_code == 404
+    world["enrolment"].refresh_from_db()
+    assert world["enrolment"].status == "confirmed"
+
+
+def test_my_learning_lists_only_my_own_enrolments(client, world, staff_user):
+    mine = EnrolmentFactory(person=staff_user, cohort=CohortFactory(programme=ProgrammeFactory(title="Mine")))
+    client.force_login(staff_user)
+    content = client.get(reverse("programmes:my_learning")).content.decode()
+    assert mine.cohort.programme.title in content
+    assert "Active Bystander" not in content
+
+
+def test_staff_cannot_approve_for_someone_who_is_not_their_report(client, staff_user):
+    manager = UserFactory()
+    request = EnrolmentFactory(
+        person=UserFactory(line_manager=manager), approver=manager, status=Enrolment.Status.AWAITING_APPROVAL
+    )
+    url = reverse("programmes:approval", args=[request.pk])
+    for intruder in (staff_user, UserFactory(roles=[Role.PROGRAMME_LEAD]), request.person):
+        client.force_login(intruder)
+        assert client.get(url).status_code == 403
+        assert client.post(url, {"decision": "approve"}).status_code == 403
+        assert url not in client.get(reverse("programmes:approvals")).content.decode()
+    request.refresh_from_db()
+    assert request.status == "awaiting_approval"
+
+
+def test_a_line_manager_approves_from_the_to_approve_page(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    manager = UserFactory()
+    person = UserFactory(line_manager=manager)
+    request = EnrolmentFactory(
+        person=person,
+        approver=manager,
+        status=Enrolment.Status.AWAITING_APPROVAL,
+        cohort=CohortFactory(capacity=2),
+    )
+    client.force_login(manager)
+    listing = client.get(reverse("programmes:approvals")).content.decode()
+    assert person.display_name in listing
+    url = reverse("programmes:approval", args=[request.pk])
+    response = client.post(url, {"decision": "decline", "reason": ""})
+    assert response.status_code == 200 and "Give a reason" in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"decision": "approve", "reason": ""}, follow=True)
+    assert "their place is confirmed" in response.content.decode()
+    request.refresh_from_db()
+    assert request.status == "confirmed"
+    assert mailoutbox[-1].to == [person.email]
+
+
+def test_drafts_are_hidden_from_staff_but_not_their_lead(client, staff_user, programme_lead):
+    draft = ProgrammeFactory(status=Programme.Status.DRAFT, lead=programme_lead)
+    url = reverse("programmes:programme", args=[draft.slug])
+    client.force_login(staff_user)
+    assert client.get(url).status_code == 404
+    client.force_login(programme_lead)
+    assert client.get(url).status_code == 200
+
+
+def test_catalogue_searches_and_filters(client, staff_user):
+    nursing = StaffGroupFactory(name="Nursing")
+    staff_user.staff_group = nursing
+    staff_user.save()
+    retain = WorkstreamFactory(name="Culture and Leadership")
+    reform = WorkstreamFactory(name="Workforce Transformation")
+    mentoring = ProgrammeFactory(title="Reverse Mentoring", workstream=retain, pillar=Pillar.RETAIN)
+    ProgrammeFactory(title="Population health workforce modelling", workstream=reform, pillar=Pillar.REFORM)
+    closed = ProgrammeFactory(title="Medical leadership", workstream=retain)
+    closed.audience_staff_groups.set([StaffGroupFactory(name="Medical")])
+    CohortFactory(programme=mentoring)
+    ProgrammeFactory(title="Hidden draft", status=Programme.Status.DRAFT)
+    client.force_login(staff_user)
+
+    def titles(**params):
+        content = client.get(reverse("programmes:catalogue"), params).content.decode()
+        return {
+            t
+            for t in ("Reverse Mentoring", "Population health", "Medical leadership", "Hidden draft")
+            if t in content
+        }
+
+    assert titles() == {"Reverse Mentoring", "Population health", "Medical leadership"}
+    assert titles(q="mentoring") == {"Reverse Mentoring"}
+    assert titles(workstream=reform.pk) == {"Population health"}
+    assert titles(pillar="retain") == {"Reverse Mentoring", "Medical leadership"}
+    assert titles(open_now="on") == {"Reverse Mentoring"}
+    assert titles(open_to_me="on") == {"Reverse Mentoring", "Population health"}
+
+
+def test_programme_page_shows_places_sessions_and_the_right_action(client, world, staff_user):
+    client.force_login(staff_user)
+    url = reverse("programmes:programme", args=["active-bystander"])
+    content = client.get(url).content.decode()
+    assert "2 of 3" in content and "Enrol" in content
+    assert world["session"].title in content
+    client.post(reverse("programmes:enrol", args=[world["cohort"].pk]))
+    content = client.get(url).content.decode()
+    assert "You have a place on this cohort." in content and "Add to calendar" in content
+
+
+def test_a_full_cohort_offers_the_waiting_list_and_shows_the_position(client, world, staff_user):
+    Cohort.objects.filter(pk=world["cohort"].pk).update(capacity=1)
+    client.force_login(staff_user)
+    url = reverse("programmes:programme", args=["active-bystander"])
+    assert "Join the waiting list" in client.get(url).content.decode()
+    response = client.post(reverse("programmes:enrol", args=[world["cohort"].pk]), follow=True)
+    assert "joined its waiting list" in response.content.decode()
+    assert "Waiting list: number 1" in response.content.decode()
+    # A replayed POST creates nothing new.
+    client.post(reverse("programmes:enrol", args=[world["cohort"].pk]))
+    assert Enrolment.objects.filter(person=staff_user).count() == 1
+
+
+def test_not_eligible_is_explained_and_enrolling_anyway_is_refused(client, world, staff_user):
+    world["programme"].audience_staff_groups.set([StaffGroupFactory(name="Pharmacy")])
+    client.force_login(staff_user)
+    content = client.get(reverse("programmes:programme", args=["active-bystander"])).content.decode()
+    assert "add your staff group to your profile" in content
+    response = client.post(reverse("programmes:enrol", args=[world["cohort"].pk]), follow=True)
+    assert "add your staff group" in response.content.decode()
+    assert not Enrolment.objects.filter(person=staff_user).exists()
+
+
+def test_withdraw_and_calendar_for_my_own_place(client, world, staff_user):
+    mine = EnrolmentFactory(cohort=world["cohort"], person=staff_user)
+    client.force_login(staff_user)
+    response = client.get(reverse("programmes:calendar", args=[mine.pk]))
+    assert response["Content-Type"].startswith("text/calendar")
+    cal = icalendar.Calendar.from_ical(response.content)
+    assert len(cal.walk("VEVENT")) == 1
+    assert client.get(reverse("programmes:withdraw", args=[mine.pk])).status_code == 200
+    response = client.post(reverse("programmes:withdraw", args=[mine.pk]), follow=True)
+    assert "You have withdrawn" in response.content.decode()
+    mine.refresh_from_db()
+    assert mine.status == "withdrawn"
+
+
+def test_cohort_export_is_formula_safe(client, world, programme_lead):
+    EnrolmentFactory(cohort=world["cohort"], person=UserFactory(first_name="=HYPERLINK(1)", last_name="x"))
+    client.force_login(programme_lead)
+    response = client.get(reverse("programmes:cohort_export", args=[world["cohort"].pk]))
+    body = response.content.decode("utf-8-sig")
+    assert "'=HYPERLINK(1) x" in body
+    assert "\n=" not in body and ",=" not in body
+
+
+def test_the_lead_moves_a_person_and_edits_a_session(client, world, programme_lead, mailoutbox):
+    target = CohortFactory(programme=world["programme"], capacity=2)
+    client.force_login(programme_lead)
+    url = reverse("programmes:move", args=[world["cohort"].pk, world["enrolment"].pk])
+    response = client.post(url, {"to_cohort": target.pk}, follow=True)
+    assert "moved to" in response.content.decode()
+    assert Enrolment.objects.get(person=world["enrolment"].person, status="confirmed").cohort == target
+    session = world["session"]
+    url = reverse("programmes:session_edit", args=[world["cohort"].pk, session.pk])
+    data = {
+        "title": session.title,
+        "date": session.date,
+        "starts_at": "14:00",
+        "ends_at": "13:00",
+        "place": "x",
+    }
+    response = client.post(url, data)
+    assert "must end after it starts" in response.content.decode()
+    data["ends_at"] = "16:00"
+    assert client.post(url, data).status_code == 302
+    session.refresh_from_db()
+    assert session.starts_at == datetime.time(14) and session.sequence == 1
+
+
+def test_cohort_capacity_cannot_drop_below_places_held(client, world, programme_lead):
+    client.force_login(programme_lead)
+    cohort = world["cohort"]
+    data = {
+        "name": cohort.name,
+        "starts_on": cohort.starts_on,
+        "ends_on": cohort.ends_on,
+        "venue": "Room",
+        "online_link": "",
+        "capacity": 0,
+        "approval_required": "",
+        "promotion": "offer",
+        "offer_hours": 48,
+    }
+    response = client.post(reverse("programmes:cohort_edit", args=[cohort.pk]), data)
+    assert "1 people already hold places" in response.content.decode()
+    data["capacity"] = 10
+    data["starts_on"] = timezone.localdate() + datetime.timedelta(days=40)
+    data["ends_on"] = data["starts_on"] + datetime.timedelta(days=1)
+    assert client.post(reverse("programmes:cohort_edit", args=[cohort.pk]), data).status_code == 302
+    cohort.refresh_from_db()
+    assert cohort.capacity == 10
