@@ -365,3 +365,17 @@ def test_reach_filters_by_workstream_pillar_and_period(client, world, board_memb
     ).content.decode()
     assert "The end of the period must be on or after its start" in page
     assert client.get(reverse("programmes:reach_export", args=["pdf"])).status_code == 404
+
+
+def test_the_programme_page_shows_the_case_study_with_live_figures(client, world, staff_user, programme_lead):
+    services.programme_outcome_update(
+        programme=world["programme"], updated_by=programme_lead, results="Eight promotions in a year"
+    )
+    client.force_login(staff_user)
+    page = client.get(reverse("programmes:programme", args=[world["programme"].slug])).content.decode()
+    assert "Case study and results" in page and "Eight promotions in a year" in page
+    figures = re.search(r"Live figures(.*?)</dl>", page, re.S).group(1)
+    assert re.search(r"Enrolled</dt><dd[^>]*>1</dd>", figures)
+    assert re.search(r"Completion rate</dt><dd[^>]*>100%", figures)
+    assert "Shown from 5 responses" in figures
+    assert "Evaluation, outcomes and completion rule" not in page  # staff cannot manage it
