@@ -641,6 +641,23 @@ def _mean(total: int, count: int) -> Decimal | None:
     return (Decimal(total) / Decimal(count)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
+def _question_results(dist_by_question: dict[int, dict[int, int]]) -> list[QuestionResult]:
+    questions = SurveyQuestion.objects.filter(pk__in=dist_by_question).order_by("survey", "order", "pk")
+    results = []
+    for question in questions:
+        dist = dist_by_question[question.pk]
+        answered = sum(dist.values())
+        results.append(
+            QuestionResult(
+                question=question,
+                answered=answered,
+                mean=_mean(sum(r * n for r, n in dist.items()), answered),
+                distribution=[(r, dist.get(r, 0)) for r in range(1, 6)],
+            )
+        )
+    return results
+
+
 def survey_results(*, label: str, responses: QuerySet[SurveyResponse], kind: str) -> SurveyResults:
     """Totals for rating questions; under MIN_RESPONSES responses nothing but the fact is returned."""
     responses = responses.filter(invitation__kind=kind)
@@ -651,35 +668,61 @@ def survey_results(*, label: str, responses: QuerySet[SurveyResponse], kind: str
         SurveyAnswer.objects.filter(response__in=responses, rating__isnull=False)
         .values("question", "rating")
         .annotate(n=Count("pk"))
+        .order_by()
     )
     by_question: dict[int, dict[int, int]] = {}
     for row in answers:
         by_question.setdefault(row["question"], {})[row["rating"]] = row["n"]
-    questions = SurveyQuestion.objects.filter(pk__in=by_question).order_by("survey", "order", "pk")
-    results = []
-    for question in questions:
-        dist = by_question[question.pk]
-        answered = sum(dist.values())
-        results.append(
-            QuestionResult(
-                question=question,
-                answered=answered,
-                mean=_mean(sum(r * n for r, n in dist.items()), answered),
-                distribution=[(r, dist.get(r, 0)) for r in range(1, 6)],
-            )
-        )
-    return SurveyResults(label=label, responses=count, questions=results)
+    return SurveyResults(label=label, responses=count, questions=_question_results(by_question))
 
 
 def programme_cohort_results(*, programme: Programme, kind: str) -> list[SurveyResults]:
-    return [
-        survey_results(
-            label=cohort.name,
-            responses=SurveyResponse.objects.filter(invitation__enrolment__cohort=cohort),
-            kind=kind,
+    """Per-cohort results in a fixed number of queries; a cohort under MIN_RESPONSES shows nothing."""
+    cohorts = list(programme.cohorts.order_by("-starts_on", "-pk"))
+    counts = dict(
+        SurveyResponse.objects.filter(
+            invitation__enrolment__cohort__programme=programme, invitation__kind=kind
         )
-        for cohort in programme.cohorts.order_by("-starts_on")
-    ]
+        .values_list("invitation__enrolment__cohort")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    shown = [c.pk for c in cohorts if counts.get(c.pk, 0) >= MIN_RESPONSES]
+    by_cohort: dict[int, dict[int, dict[int, int]]] = {}
+    if shown:
+        rows = (
+            SurveyAnswer.objects.filter(
+                response__invitation__enrolment__cohort__in=shown,
+                response__invitation__kind=kind,
+                rating__isnull=False,
+            )
+            .values("response__invitation__enrolment__cohort", "question", "rating")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for row in rows:
+            cohort_dist = by_cohort.setdefault(row["response__invitation__enrolment__cohort"], {})
+            cohort_dist.setdefault(row["question"], {})[row["rating"]] = row["n"]
+    all_questions = {q for dist in by_cohort.values() for q in dist}
+    results_by_question = {r.question.pk: r for r in _question_results({q: {} for q in all_questions})}
+    out = []
+    for cohort in cohorts:
+        n = counts.get(cohort.pk, 0)
+        questions = []
+        if n >= MIN_RESPONSES:
+            for pk, dist in by_cohort.get(cohort.pk, {}).items():
+                answered = sum(dist.values())
+                questions.append(
+                    QuestionResult(
+                        question=results_by_question[pk].question,
+                        answered=answered,
+                        mean=_mean(sum(r * c for r, c in dist.items()), answered),
+                        distribution=[(r, dist.get(r, 0)) for r in range(1, 6)],
+                    )
+                )
+            questions.sort(key=lambda r: (r.question.survey_id, r.question.order, r.question.pk))
+        out.append(SurveyResults(label=cohort.name, responses=n, questions=questions))
+    return out
 
 
 def programme_responses(*, programme: Programme) -> QuerySet[SurveyResponse]:
