@@ -356,3 +356,12 @@ def test_emails_wait_for_the_commit(staff_user, mailoutbox):
         services.enrolment_create(cohort=CohortFactory(), person=staff_user)
     assert mailoutbox == []
     assert len(callbacks) == 1
+
+
+def test_beat_runs_the_offer_expiry_and_reminder_tasks(settings):
+    from llr_academy.celery import app
+
+    app.loader.import_default_modules()
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {"programmes.tasks.offers_expire", "programmes.tasks.session_reminders_send"} <= scheduled
+    assert scheduled <= set(app.tasks)

@@ -1,0 +1,166 @@
+"""Staff find a programme and get a place: search and filters, enrol, waiting list, withdrawal with the next
+person promoted, approval by a line manager, and the calendar file. Every page is axe-checked."""
+
+import datetime
+
+from django.utils import timezone
+
+from programmes.models import Cohort, Enrolment, Pillar
+from tests.factories import DEFAULT_PASSWORD, StaffGroupFactory, UserFactory
+from tests.programmes.factories import (
+    CohortFactory,
+    EnrolmentFactory,
+    ProgrammeFactory,
+    SessionFactory,
+    WorkstreamFactory,
+)
+
+
+def sign_in(journey, user):
+    page = journey.page
+    page.context.clear_cookies()
+    journey.goto("/accounts/login/")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("heading", name="Welcome").wait_for()
+    journey.check_accessibility()
+
+
+def catalogue_world():
+    nursing = StaffGroupFactory(name="Nursing and midwifery")
+    culture = WorkstreamFactory(name="Culture and Leadership (Retain)", slug="culture")
+    looking_after = WorkstreamFactory(name="Looking After Our People (Retain)", slug="looking-after")
+    bystander = ProgrammeFactory(
+        title="Active Bystander",
+        slug="active-bystander",
+        workstream=culture,
+        pillar=Pillar.RETAIN,
+        summary="Recognise and safely challenge harassment and incivility at work.",
+    )
+    ProgrammeFactory(title="MECC training delivery", slug="mecc", workstream=looking_after)
+    medics = ProgrammeFactory(title="Medical leadership", slug="medical-leadership", workstream=culture)
+    medics.audience_staff_groups.set([StaffGroupFactory(name="Medical and dental")])
+    return nursing, bystander
+
+
+def test_find_a_programme_by_filter_and_search_then_enrol_and_download_the_calendar(journey):
+    nursing, bystander = catalogue_world()
+    cohort = CohortFactory(programme=bystander, name="Spring cohort", capacity=10)
+    SessionFactory(cohort=cohort, title="Workshop")
+    staff = UserFactory(staff_group=nursing)
+    page = journey.page
+    sign_in(journey, staff)
+
+    page.get_by_role("link", name="Programmes").first.click()
+    journey.check_accessibility()
+    page.get_by_label("Search programmes").fill("bystander")
+    page.get_by_role("button", name="Apply filters").click()
+    journey.check_accessibility()
+    assert page.get_by_role("heading", name="1 programme found").is_visible()
+
+    page.get_by_label("Search programmes").fill("")
+    page.get_by_label("Workstream").select_option(label="Culture and Leadership (Retain)")
+    page.get_by_label("Open to me").check()
+    page.get_by_role("button", name="Apply filters").click()
+    journey.check_accessibility()
+    assert page.get_by_role("heading", name="1 programme found").is_visible()
+    assert page.get_by_role("link", name="Medical leadership").count() == 0
+
+    page.get_by_role("link", name="Active Bystander").click()
+    journey.check_accessibility()
+    assert page.get_by_text("10 of 10").is_visible()
+    page.get_by_role("button", name="Enrol on Spring cohort").click()
+    journey.check_accessibility()
+    assert page.get_by_text("Your place on Spring cohort is confirmed").is_visible()
+    assert Enrolment.objects.get(person=staff).status == "confirmed"
+
+    with page.expect_download() as download_info:
+        page.locator("a", has_text="Add to calendar").first.click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".ics")
+    with open(download.path(), encoding="utf-8") as ics:
+        content = ics.read()
+    assert "BEGIN:VCALENDAR" in content and "BEGIN:VEVENT" in content and "Workshop" in content
+
+
+def test_join_a_waiting_list_withdraw_and_see_the_next_person_promoted(journey):
+    _nursing, bystander = catalogue_world()
+    cohort = CohortFactory(
+        programme=bystander, name="Spring cohort", capacity=1, promotion=Cohort.Promotion.DIRECT
+    )
+    holder = UserFactory(first_name="Hana", last_name="Holder")
+    EnrolmentFactory(cohort=cohort, person=holder, status=Enrolment.Status.CONFIRMED)
+    waiter = UserFactory(first_name="Wes", last_name="Waiting")
+    page = journey.page
+
+    sign_in(journey, waiter)
+    journey.goto("/programmes/active-bystander/")
+    page.get_by_role("button", name="Join the waiting list on Spring cohort").click()
+    journey.check_accessibility()
+    assert page.get_by_text("Waiting list: number 1").is_visible()
+
+    sign_in(journey, holder)
+    journey.goto("/my-learning/")
+    page.get_by_role("link", name="Withdraw from Active Bystander").click()
+    journey.check_accessibility()
+    page.get_by_role("button", name="Withdraw").click()
+    journey.check_accessibility()
+    assert page.get_by_text("You have withdrawn").is_visible()
+
+    sign_in(journey, waiter)
+    journey.goto("/my-learning/")
+    upcoming = page.locator("h2:has-text('Upcoming') + .nhsuk-card")
+    assert "Confirmed" in upcoming.inner_text()
+    assert Enrolment.objects.get(person=waiter).status == "confirmed"
+
+
+def test_request_a_place_and_the_line_manager_approves_it(journey):
+    _nursing, bystander = catalogue_world()
+    cohort = CohortFactory(programme=bystander, name="Approval cohort", capacity=5, approval_required=True)
+    manager = UserFactory(first_name="Mona", last_name="Manager")
+    staff = UserFactory(first_name="Sam", last_name="Staff", line_manager=manager)
+    page = journey.page
+
+    sign_in(journey, staff)
+    journey.goto("/programmes/active-bystander/")
+    page.get_by_role("button", name="Request a place on Approval cohort").click()
+    journey.check_accessibility()
+    assert page.get_by_text("Your request has been sent for approval").is_visible()
+
+    sign_in(journey, manager)
+    page.get_by_role("link", name="To approve").first.click()
+    journey.check_accessibility()
+    page.get_by_role("link", name="Decide on Sam Staff's request").click()
+    journey.check_accessibility()
+    page.get_by_label("Approve").check()
+    page.get_by_role("button", name="Save decision").click()
+    journey.check_accessibility()
+    assert page.get_by_text("their place is confirmed").is_visible()
+    assert Enrolment.objects.get(person=staff, cohort=cohort).status == "confirmed"
+
+
+def test_the_lead_sees_the_cohort_page_and_my_learning_with_every_state(journey, programme_lead):
+    _nursing, bystander = catalogue_world()
+    bystander.lead = programme_lead
+    bystander.save()
+    cohort = CohortFactory(programme=bystander, name="Spring cohort", capacity=1)
+    SessionFactory(cohort=cohort)
+    EnrolmentFactory(cohort=cohort, status=Enrolment.Status.CONFIRMED)
+    EnrolmentFactory(cohort=cohort, person=programme_lead, status=Enrolment.Status.WAITING, queue_number=1)
+    past = CohortFactory(
+        programme=bystander,
+        name="Last year",
+        starts_on=timezone.localdate() - datetime.timedelta(days=400),
+        ends_on=timezone.localdate() - datetime.timedelta(days=390),
+    )
+    EnrolmentFactory(cohort=past, person=programme_lead)
+    page = journey.page
+    sign_in(journey, programme_lead)
+    page.get_by_role("link", name="Your cohorts").first.click()
+    journey.check_accessibility()
+    page.get_by_role("link", name="Spring cohort").click()
+    journey.check_accessibility()
+    assert page.get_by_text("1 of 1 taken; 1 waiting").is_visible()
+    journey.goto("/my-learning/")
+    assert page.get_by_text("Waiting list: number 1").is_visible()
