@@ -755,37 +755,45 @@ class ProgrammeFigures:
         return f"{rate.quantize(Decimal(1), rounding=ROUND_HALF_UP)}%"
 
 
-def _overall_rating(responses: QuerySet[SurveyResponse]) -> tuple[int, Decimal | None]:
-    count = responses.count()
-    if count < MIN_RESPONSES:
-        return count, None
-    agg = SurveyAnswer.objects.filter(
-        response__in=responses, question__is_overall_rating=True, rating__isnull=False
-    ).aggregate(total=Sum("rating"), n=Count("pk"))
-    return count, _mean(agg["total"] or 0, agg["n"] or 0)
-
-
 def programme_figures(*, programme: Programme) -> ProgrammeFigures:
-    """Live figures beside the case study: whole-programme totals, ratings only from 5 or more responses."""
+    """Live figures beside the case study, in two queries: whole-programme totals, and ratings (shown
+    only from MIN_RESPONSES responses)."""
     held_place = Q(status=Enrolment.Status.CONFIRMED) | Q(
         status=Enrolment.Status.WITHDRAWN, confirmed_at__isnull=False
     )
-    enrolled = Enrolment.objects.filter(held_place, cohort__programme=programme).count()
-    completions = Completion.objects.filter(enrolment__cohort__programme=programme).aggregate(
-        completed=Count("pk", filter=Q(status=Completion.Status.COMPLETED)),
-        decided=Count("pk", filter=~Q(status=Completion.Status.IN_PROGRESS)),
+    totals = Enrolment.objects.filter(cohort__programme=programme).aggregate(
+        enrolled=Count("pk", filter=held_place),
+        completed=Count("pk", filter=Q(completion__status=Completion.Status.COMPLETED)),
+        decided=Count(
+            "pk", filter=Q(completion__isnull=False) & ~Q(completion__status=Completion.Status.IN_PROGRESS)
+        ),
     )
-    responses = SurveyResponse.objects.filter(invitation__enrolment__cohort__programme=programme)
-    n_rating, rating = _overall_rating(responses.filter(invitation__kind="completion"))
-    n_follow, follow = _overall_rating(responses.filter(invitation__kind="follow_up"))
+    overall = Q(answers__question__is_overall_rating=True, answers__rating__isnull=False)
+    ratings = SurveyResponse.objects.filter(invitation__enrolment__cohort__programme=programme).aggregate(
+        **{
+            f"{name}_{what}": fn
+            for name, kind in (("end", "completion"), ("follow", "follow_up"))
+            for what, fn in (
+                ("responses", Count("pk", distinct=True, filter=Q(invitation__kind=kind))),
+                ("total", Sum("answers__rating", filter=overall & Q(invitation__kind=kind))),
+                ("answers", Count("answers", filter=overall & Q(invitation__kind=kind))),
+            )
+        }
+    )
+
+    def rating(name: str) -> Decimal | None:
+        if ratings[f"{name}_responses"] < MIN_RESPONSES:
+            return None
+        return _mean(ratings[f"{name}_total"] or 0, ratings[f"{name}_answers"])
+
     return ProgrammeFigures(
-        enrolled=enrolled,
-        completed=completions["completed"],
-        decided=completions["decided"],
-        average_rating=rating,
-        rating_responses=n_rating,
-        follow_up_responses=n_follow,
-        follow_up_rating=follow,
+        enrolled=totals["enrolled"],
+        completed=totals["completed"],
+        decided=totals["decided"],
+        average_rating=rating("end"),
+        rating_responses=ratings["end_responses"],
+        follow_up_responses=ratings["follow_responses"],
+        follow_up_rating=rating("follow"),
     )
 
 
