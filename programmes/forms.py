@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 
 from .models import (
     Cohort,
@@ -8,6 +9,7 @@ from .models import (
     Pillar,
     ProgrammeOutcome,
     Session,
+    Survey,
     SurveyQuestion,
     Workstream,
 )
@@ -260,3 +262,81 @@ class ReachFilterForm(forms.Form):
         if data.get("starts_from") and data.get("starts_to") and data["starts_from"] > data["starts_to"]:
             self.add_error("starts_to", "The end of the period must be on or after its start")
         return data
+
+
+class SurveyForm(forms.ModelForm):
+    class Meta:
+        model = Survey
+        fields = ["title", "introduction", "send_after_months"]
+        widgets = {"introduction": forms.Textarea(attrs={"rows": 3})}
+        labels = {"send_after_months": "Send how many months after completion"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.kind != Survey.Kind.FOLLOW_UP:
+            del self.fields["send_after_months"]
+        else:
+            self.fields["send_after_months"].widget.attrs.update({"class": "nhsuk-input--width-2", "min": 1})
+
+    def clean_send_after_months(self):
+        months = self.cleaned_data["send_after_months"]
+        if months is None or not 1 <= months <= 36:
+            raise forms.ValidationError("Enter a number of months from 1 to 36")
+        return months
+
+
+class SurveyQuestionForm(forms.ModelForm):
+    class Meta:
+        model = SurveyQuestion
+        fields = ["text", "kind", "required", "is_overall_rating"]
+        labels = {
+            "text": "Question",
+            "kind": "Type of answer",
+            "required": "People must answer it",
+            "is_overall_rating": "This is the overall rating shown on the programme page",
+        }
+        error_messages = {"text": {"required": "Enter the question"}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = SurveyQuestion.Kind.choices
+        self.fields["kind"].initial = SurveyQuestion.Kind.RATING
+
+
+class BaseSurveyQuestionFormSet(forms.BaseInlineFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = "Remove this question"
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        kept = [
+            f.cleaned_data
+            for f in self.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE") and f.cleaned_data.get("text")
+        ]
+        for f in self.forms:
+            if f.cleaned_data.get("DELETE") and f.instance.pk and f.instance.answers.exists():
+                raise forms.ValidationError(
+                    f"“{f.instance.text}” already has answers, so it cannot be removed; change its wording."
+                )
+        from .services import survey_check_questions
+
+        try:
+            survey_check_questions(questions=kept)
+        except ValidationError as error:
+            raise forms.ValidationError(error.messages) from error
+
+
+SurveyQuestionFormSet = forms.inlineformset_factory(
+    Survey,
+    SurveyQuestion,
+    form=SurveyQuestionForm,
+    formset=BaseSurveyQuestionFormSet,
+    extra=2,
+    can_delete=True,
+    can_order=False,
+)

@@ -1037,3 +1037,47 @@ def completion_rule_update(
     rule.full_clean()
     rule.save()
     return sum(cohort_completions_refresh(cohort=cohort) for cohort in programme.cohorts.all())
+
+
+@transaction.atomic
+def survey_customise(*, programme: Programme, kind: str) -> Survey:
+    """Give the programme its own survey of this kind, starting as a copy of the shared default."""
+    if kind not in Survey.Kind.values:
+        raise ValidationError("Unknown survey.")
+    existing = Survey.objects.filter(programme=programme, kind=kind).first()
+    if existing:
+        return existing
+    default = Survey.objects.filter(programme__isnull=True, kind=kind).first()
+    survey = Survey.objects.create(
+        programme=programme,
+        kind=kind,
+        title=default.title if default else Survey.Kind(kind).label,
+        introduction=default.introduction if default else "",
+        send_after_months=default.send_after_months
+        if default
+        else (6 if kind == Survey.Kind.FOLLOW_UP else 0),
+    )
+    if default:
+        SurveyQuestion.objects.bulk_create(
+            SurveyQuestion(
+                survey=survey,
+                order=q.order,
+                text=q.text,
+                kind=q.kind,
+                required=q.required,
+                is_overall_rating=q.is_overall_rating,
+            )
+            for q in default.questions.all()
+        )
+    return survey
+
+
+def survey_check_questions(*, questions: list[dict]) -> None:
+    """The rules for a survey's questions, as the edit page submits them (deleted ones left out)."""
+    if not questions:
+        raise ValidationError("A survey needs at least one question.")
+    if sum(1 for q in questions if q.get("is_overall_rating")) > 1:
+        raise ValidationError("Mark only one question as the overall rating.")
+    for q in questions:
+        if q.get("is_overall_rating") and q.get("kind") != SurveyQuestion.Kind.RATING:
+            raise ValidationError("The overall rating must be a rating question.")

@@ -74,6 +74,14 @@ urlpatterns += [
         views.ProgrammeResponsesView.as_view(),
         name="responses",
     ),
+    path(
+        "evaluations/programmes/<slug:slug>/surveys/<str:kind>/",
+        views.SurveyEditView.as_view(),
+        name="survey_edit",
+    ),
+    path(
+        "evaluations/surveys/default/<str:kind>/", views.SurveyEditView.as_view(), name="survey_default_edit"
+    ),
     path("reach/", views.ReachView.as_view(), name="reach"),
     path("reach/programme-reach.<str:format>", views.ReachView.as_view(), name="reach_export"),
     path("learning-record/", views.LearningRecordView.as_view(), name="learning_record"),

@@ -11,6 +11,7 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
@@ -41,6 +42,8 @@ from .forms import (
     ReachFilterForm,
     SessionForm,
     SurveyAnswerForm,
+    SurveyForm,
+    SurveyQuestionFormSet,
 )
 from .models import (
     Attendance,
@@ -52,6 +55,7 @@ from .models import (
     Programme,
     ProgrammeOutcome,
     Session,
+    Survey,
     SurveyInvitation,
 )
 from .tables import ApprovalsTable, ManagedCohortsTable
@@ -627,6 +631,7 @@ class ProgrammeEvaluationView(ProgrammeLeadObjectMixin, BreadcrumbMixin, Templat
             cohorts=programme.cohorts.order_by("-starts_on"),
             min_responses=selectors.MIN_RESPONSES,
             can_read_responses=self.request.user.has_perm("programmes.view_individual_responses"),
+            own_surveys=[s.get_kind_display().lower() for s in programme.surveys.all()],
             **kwargs,
         )
 
@@ -1004,3 +1009,75 @@ class ReachView(PermissionRequiredMixin, BreadcrumbMixin, TemplateView):
             )
         query = request.GET.urlencode()
         return self.render_to_response(self.get_context_data(form=form, reach=reach, query=query))
+
+
+class SurveyEditView(BreadcrumbMixin, TemplateView):
+    """Who: the programme's lead and academy admins (its own survey); academy admins (the shared default).
+
+    A programme without its own survey uses the shared default; "Use our own survey" copies it first.
+    """
+
+    template_name = "programmes/survey_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.kind = kwargs["kind"].replace("-", "_")
+        if self.kind not in Survey.Kind.values:
+            raise Http404
+        slug = kwargs.get("slug")
+        if slug:
+            self.programme = get_object_or_404(Programme, slug=slug)
+            if not selectors.user_can_lead_programme(request.user, self.programme):
+                raise PermissionDenied
+        else:
+            self.programme = None
+            if not request.user.has_perm("programmes.manage_programmes"):
+                raise PermissionDenied
+        self.survey = Survey.objects.filter(programme=self.programme, kind=self.kind).first()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs(self):
+        if self.programme is None:
+            return [("Home", reverse("home")), ("Evaluation", reverse("programmes:evaluations"))]
+        return [
+            ("Home", reverse("home")),
+            (self.programme.title, reverse("programmes:evaluation", kwargs={"slug": self.programme.slug})),
+        ]
+
+    def get_context_data(self, **kwargs):
+        if self.survey is not None and "form" not in kwargs:
+            kwargs["form"] = SurveyForm(instance=self.survey)
+            kwargs["formset"] = SurveyQuestionFormSet(instance=self.survey)
+        return super().get_context_data(
+            programme=self.programme,
+            survey=self.survey,
+            kind_label=Survey.Kind(self.kind).label,
+            default=Survey.objects.filter(programme__isnull=True, kind=self.kind).first(),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        if self.survey is None:
+            if self.programme is None:
+                self.survey = Survey.objects.create(
+                    kind=self.kind,
+                    title=Survey.Kind(self.kind).label,
+                    send_after_months=6 if self.kind == Survey.Kind.FOLLOW_UP else 0,
+                )
+            else:
+                self.survey = services.survey_customise(programme=self.programme, kind=self.kind)
+            messages.success(request, "This programme now has its own survey. Change the questions below.")
+            return redirect(request.path)
+        form = SurveyForm(request.POST, instance=self.survey)
+        formset = SurveyQuestionFormSet(request.POST, instance=self.survey)
+        if not (form.is_valid() and formset.is_valid()):
+            return self.render_to_response(self.get_context_data(form=form, formset=formset), status=200)
+        with transaction.atomic():
+            form.save()
+            formset.save()
+            kept = [f.instance for f in formset.forms if f.instance.pk and not f.cleaned_data.get("DELETE")]
+            for order, question in enumerate(kept, start=1):
+                if question.order != order:
+                    question.order = order
+                    question.save(update_fields=["order"])
+        messages.success(request, f"“{self.survey.title}” has been saved.")
+        return redirect(request.path)

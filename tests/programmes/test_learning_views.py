@@ -379,3 +379,103 @@ def test_the_programme_page_shows_the_case_study_with_live_figures(client, world
     assert re.search(r"Completion rate</dt><dd[^>]*>100%", figures)
     assert "Shown from 5 responses" in figures
     assert "Evaluation, outcomes and completion rule" not in page  # staff cannot manage it
+
+
+def formset_data(survey, questions, **extra):
+    """POST data for the survey edit page: questions are dicts of text, kind, required, is_overall_rating."""
+    existing = list(survey.questions.order_by("order"))
+    data = {
+        "title": survey.title,
+        "introduction": "",
+        "questions-TOTAL_FORMS": str(len(questions)),
+        "questions-INITIAL_FORMS": str(len(existing)),
+        "questions-MIN_NUM_FORMS": "0",
+        "questions-MAX_NUM_FORMS": "1000",
+        **extra,
+    }
+    for i, q in enumerate(questions):
+        if i < len(existing):
+            data[f"questions-{i}-id"] = str(existing[i].pk)
+        data[f"questions-{i}-survey"] = str(survey.pk)
+        for key, value in q.items():
+            if value is True:
+                data[f"questions-{i}-{key}"] = "on"
+            elif value not in (False, None):
+                data[f"questions-{i}-{key}"] = value
+    return data
+
+
+def test_survey_pages_are_for_the_programmes_lead_and_admins(client, world, board_member):
+    slug = world["programme"].slug
+    own = reverse("programmes:survey_edit", args=[slug, "completion"])
+    default = reverse("programmes:survey_default_edit", args=["follow-up"])
+    for url in (own, default):
+        assert client.get(url)["Location"] == f"{reverse('account_login')}?next={url}"
+    for user in (UserFactory(), board_member, UserFactory(roles=[Role.PROGRAMME_LEAD])):
+        client.force_login(user)
+        assert client.get(own).status_code == 403
+        assert client.post(own).status_code == 403
+        assert client.get(default).status_code == 403
+    client.force_login(world["programme"].lead)
+    assert client.get(default).status_code == 403  # the shared default is for academy admins
+    assert client.get(reverse("programmes:survey_edit", args=[slug, "exit"])).status_code == 404
+    assert not world["programme"].surveys.exists()
+
+
+def test_a_lead_gives_the_programme_its_own_survey_and_edits_it(client, world, programme_lead):
+    from programmes.models import Survey
+
+    client.force_login(programme_lead)
+    url = reverse("programmes:survey_edit", args=[world["programme"].slug, "follow-up"])
+    assert "uses the shared default survey" in client.get(url).content.decode()
+    client.post(url)
+    survey = Survey.objects.get(programme=world["programme"], kind="follow_up")
+    assert [q.text for q in survey.questions.all()] == [
+        "How much has your practice changed?",
+        "What changed in your practice?",
+    ]
+    questions = [
+        {
+            "text": "How much has your practice changed?",
+            "kind": "rating",
+            "required": True,
+            "is_overall_rating": True,
+        },
+        {"text": "What do you do differently now?", "kind": "text"},
+        {"text": "Would you recommend it?", "kind": "rating"},
+    ]
+    response = client.post(url, formset_data(survey, questions, send_after_months="40"))
+    assert "Enter a number of months from 1 to 36" in response.content.decode()
+    two_overall = [dict(q, is_overall_rating=True, kind="rating") for q in questions]
+    response = client.post(url, formset_data(survey, two_overall, send_after_months="3"))
+    assert "Mark only one question as the overall rating." in response.content.decode()
+    response = client.post(url, formset_data(survey, questions, send_after_months="3"))
+    assert response.status_code == 302
+    survey.refresh_from_db()
+    assert survey.send_after_months == 3
+    assert [(q.order, q.text) for q in survey.questions.all()] == [
+        (1, "How much has your practice changed?"),
+        (2, "What do you do differently now?"),
+        (3, "Would you recommend it?"),
+    ]
+    # A new completion is invited to the programme's own follow-up, 3 months on.
+    enrolment = place(world["cohort"])
+    mark(world["cohort"], enrolment, [PRESENT, PRESENT], programme_lead)
+    invitation = enrolment.survey_invitations.get(kind="follow_up")
+    assert invitation.survey == survey
+    assert invitation.due_on == services.add_months(enrolment.completion.completed_on, 3)
+
+
+def test_a_question_with_answers_cannot_be_removed(client, world, programme_lead, academy_admin):
+    survey = world["invitation"].survey  # the shared default end-of-programme survey
+    answer(world["invitation"], 5, "Great")
+    client.force_login(academy_admin)
+    url = reverse("programmes:survey_default_edit", args=["completion"])
+    questions = [
+        {"text": q.text, "kind": q.kind, "required": q.required, "is_overall_rating": q.is_overall_rating}
+        for q in survey.questions.order_by("order")
+    ]
+    questions[0]["DELETE"] = True
+    response = client.post(url, formset_data(survey, questions))
+    assert "already has answers, so it cannot be removed" in response.content.decode()
+    assert survey.questions.count() == 2
