@@ -871,7 +871,10 @@ VERIFY_WINDOW_SECONDS = 10 * 60
 
 
 def _client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "unknown")
+    """The client's address as allauth's rate limits see it (they share the trusted-proxy settings)."""
+    from allauth.account.adapter import get_adapter
+
+    return get_adapter(request).get_client_ip(request)
 
 
 @method_decorator(login_not_required, name="dispatch")
