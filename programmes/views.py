@@ -973,13 +973,8 @@ class ReachView(PermissionRequiredMixin, BreadcrumbMixin, TemplateView):
     permission_required = "programmes.view_programme_reach"
     template_name = "programmes/reach.html"
 
-    def get_filter(self) -> ReachFilterForm:
-        form = ReachFilterForm(self.request.GET or None)
-        form.is_valid() if form.is_bound else None
-        return form
-
     def get_reach(self, form: ReachFilterForm) -> selectors.Reach:
-        data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+        data = form.cleaned_data if form.is_bound else {}
         enrolments = selectors.reach_enrolments(
             workstream=data.get("workstream"),
             pillar=data.get("pillar") or "",
@@ -991,12 +986,13 @@ class ReachView(PermissionRequiredMixin, BreadcrumbMixin, TemplateView):
         )
 
     def get(self, request, *args, **kwargs):
-        form = self.get_filter()
-        if form.is_bound and not form.is_valid() and not kwargs.get("format"):
-            return self.render_to_response(self.get_context_data(form=form, reach=None))
         fmt = kwargs.get("format")
         if fmt and fmt not in ("csv", "xlsx"):
             raise Http404
+        form = ReachFilterForm(request.GET or None)
+        if form.is_bound and not form.is_valid():
+            # Never export something other than what was asked for: show the errors instead.
+            return self.render_to_response(self.get_context_data(form=form, reach=None), status=400)
         reach = self.get_reach(form)
         if fmt:
             header, rows = selectors.reach_export_rows(reach)

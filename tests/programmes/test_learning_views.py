@@ -364,6 +364,8 @@ def test_reach_filters_by_workstream_pillar_and_period(client, world, board_memb
         urls(world)["reach"], {"starts_from": "2027-01-01", "starts_to": "2026-01-01"}
     ).content.decode()
     assert "The end of the period must be on or after its start" in page
+    bad = {"starts_from": "2027-01-01", "starts_to": "2026-01-01"}
+    assert client.get(urls(world)["reach_csv"], bad).status_code == 400
     assert client.get(reverse("programmes:reach_export", args=["pdf"])).status_code == 404
 
 
