@@ -91,7 +91,9 @@ def notifications_resend_unsent(*, older_than: datetime.timedelta = datetime.tim
     return len(pending)
 
 
-def _take_place_or_queue(cohort: Cohort, enrolment: Enrolment, *, now: datetime.datetime) -> Enrolment:
+def _take_place_or_queue(
+    cohort: Cohort, enrolment: Enrolment, *, now: datetime.datetime, notify: bool = True
+) -> Enrolment:
     """Confirm the enrolment if a place is free and nobody is queueing, otherwise put it on the list."""
     queueing = Enrolment.objects.filter(cohort=cohort, status=Status.WAITING).exists()
     if not queueing and _places_taken(cohort) < cohort.capacity:
@@ -101,7 +103,8 @@ def _take_place_or_queue(cohort: Cohort, enrolment: Enrolment, *, now: datetime.
         enrolment.status = Status.WAITING
         enrolment.queue_number = _next_queue_number(cohort)
     enrolment.save()
-    _notify(enrolment, Kind.CONFIRMED if enrolment.status == Status.CONFIRMED else Kind.WAITING)
+    if notify:
+        _notify(enrolment, Kind.CONFIRMED if enrolment.status == Status.CONFIRMED else Kind.WAITING)
     return enrolment
 
 
@@ -326,7 +329,8 @@ def enrolment_decide(
         enrolment.status = Status.DECLINED
         enrolment.save()
         return enrolment
-    return _take_place_or_queue(enrolment.cohort, enrolment, now=now)
+    # One email tells the person the decision and the outcome (with the calendar file if they have a place).
+    return _take_place_or_queue(enrolment.cohort, enrolment, now=now, notify=False)
 
 
 # --- leads: move people, edit cohorts and sessions ---------------------------------------------------

@@ -226,8 +226,13 @@ def test_approval_request_goes_to_the_line_manager_who_approves_a_place(mailoutb
     assert request.status == "awaiting_approval" and request.approver == manager
     assert {tuple(m.to) for m in mailoutbox} == {(person.email,), (manager.email,)}
     assert any("Approve or decline it" in m.body for m in mailoutbox if m.to == [manager.email])
+    mailoutbox.clear()
     decided = committed(services.enrolment_decide, enrolment=request, decided_by=manager, approve=True)
     assert decided.status == "confirmed"
+    (decision_mail,) = mailoutbox
+    assert decision_mail.to == [person.email] and "approved and your place is confirmed" in decision_mail.body
+    cal, _ = calendar_of(decision_mail)
+    assert cal["METHOD"] == "REQUEST"
     # A replay of the same decision changes nothing.
     again = committed(services.enrolment_decide, enrolment=request, decided_by=manager, approve=True)
     assert again.status == "confirmed"

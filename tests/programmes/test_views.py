@@ -318,3 +318,20 @@ def test_the_lead_cancels_a_cohort_and_everyone_is_withdrawn(client, world, prog
     world["enrolment"].refresh_from_db()
     assert world["enrolment"].status == "withdrawn"
     assert "The trainer is unwell" in world["enrolment"].decision_reason
+
+
+def test_accept_an_offered_place_from_my_learning(client, staff_user):
+    cohort = CohortFactory(capacity=1)
+    offer = EnrolmentFactory(
+        cohort=cohort,
+        person=staff_user,
+        status=Enrolment.Status.OFFERED,
+        offer_expires_at=timezone.now() + datetime.timedelta(hours=5),
+    )
+    client.force_login(staff_user)
+    content = client.get(reverse("programmes:my_learning")).content.decode()
+    assert "Places offered to you" in content and "Accept the place" in content
+    response = client.post(reverse("programmes:accept_offer", args=[offer.pk]), follow=True)
+    assert "is confirmed" in response.content.decode()
+    offer.refresh_from_db()
+    assert offer.status == "confirmed"
