@@ -3,6 +3,7 @@ person promoted, approval by a line manager, and the calendar file. Every page i
 
 import datetime
 
+from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from programmes.models import Cohort, Enrolment, Pillar
@@ -14,6 +15,7 @@ from tests.programmes.factories import (
     SessionFactory,
     WorkstreamFactory,
 )
+from workforce.roles import Role
 
 
 def sign_in(journey, user):
@@ -140,7 +142,18 @@ def test_request_a_place_and_the_line_manager_approves_it(journey):
     assert Enrolment.objects.get(person=staff, cohort=cohort).status == "confirmed"
 
 
-def test_the_lead_sees_the_cohort_page_and_my_learning_with_every_state(journey, programme_lead):
+def lead_with_role():
+    """A programme lead. The role group comes from a data migration; an earlier transactional test's flush
+    may have removed it, so make sure it exists with its permission."""
+    group, _ = Group.objects.get_or_create(name=Role.PROGRAMME_LEAD)
+    group.permissions.add(
+        Permission.objects.get(content_type__app_label="programmes", codename="lead_programmes")
+    )
+    return UserFactory(first_name="Lee", last_name="Lead", roles=[Role.PROGRAMME_LEAD])
+
+
+def test_the_lead_sees_the_cohort_page_and_my_learning_with_every_state(journey):
+    programme_lead = lead_with_role()
     _nursing, bystander = catalogue_world()
     bystander.lead = programme_lead
     bystander.save()
