@@ -335,3 +335,26 @@ def test_accept_an_offered_place_from_my_learning(client, staff_user):
     assert "is confirmed" in response.content.decode()
     offer.refresh_from_db()
     assert offer.status == "confirmed"
+
+
+def test_the_lead_adds_a_cohort_and_a_session(client, world, programme_lead):
+    client.force_login(programme_lead)
+    starts = timezone.localdate() + datetime.timedelta(days=60)
+    data = {
+        "name": "Autumn cohort",
+        "starts_on": starts,
+        "ends_on": starts + datetime.timedelta(days=7),
+        "venue": "County Hall",
+        "online_link": "",
+        "capacity": 15,
+        "promotion": "direct",
+        "offer_hours": 24,
+    }
+    response = client.post(reverse("programmes:cohort_create", args=["active-bystander"]), data)
+    cohort = Cohort.objects.get(name="Autumn cohort")
+    assert response["Location"] == reverse("programmes:cohort", args=[cohort.pk])
+    assert cohort.programme == world["programme"] and cohort.capacity == 15
+    url = reverse("programmes:session_create", args=[cohort.pk])
+    response = client.post(url, {"title": "Day 1", "date": starts, "starts_at": "09:00", "ends_at": "12:00"})
+    assert response.status_code == 302
+    assert cohort.sessions.get().title == "Day 1"
