@@ -36,6 +36,14 @@ class DecisionForm(forms.Form):
         return data
 
 
+class CancelCohortForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Why is the cohort cancelled?",
+        help_text="Everyone enrolled is told this in their email.",
+    )
+
+
 class MoveForm(forms.Form):
     to_cohort = forms.ModelChoiceField(
         queryset=Cohort.objects.none(), label="Move to cohort", empty_label=None

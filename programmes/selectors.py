@@ -170,7 +170,8 @@ def programme_catalogue(*, now: datetime.datetime | None = None) -> QuerySet[Pro
             places_left=F("upcoming_capacity") - F("upcoming_taken"),
             is_open_now=open_now,
         )
-        .order_by("title", "pk")
+        # Soonest start first; programmes with no upcoming cohort after them, by title.
+        .order_by(F("next_start").asc(nulls_last=True), "title", "pk")
     )
 
 

@@ -101,11 +101,30 @@ def _notify(
     )
     if not created:
         return None
-    transaction.on_commit(lambda: notification_send.delay(notification.pk))
+    # robust: if the broker is down the request still succeeds; notifications_resend_unsent picks it up.
+    transaction.on_commit(lambda: notification_send.delay(notification.pk), robust=True)
     return notification
 
 
-def _take_place_or_queue(cohort: Cohort, enrolment: Enrolment, *, now: datetime.datetime) -> Enrolment:
+def notifications_resend_unsent(*, older_than: datetime.timedelta = datetime.timedelta(minutes=10)) -> int:
+    """Queue again the emails whose task never ran (a broker outage at commit time). Sending is idempotent,
+    so a notification queued twice is still sent once."""
+    from .tasks import notification_send
+
+    cutoff = timezone.now() - older_than
+    pending = list(
+        Notification.objects.filter(sent_at__isnull=True, created_at__lte=cutoff).values_list(
+            "pk", flat=True
+        )[:500]
+    )
+    for pk in pending:
+        notification_send.delay(pk)
+    return len(pending)
+
+
+def _take_place_or_queue(
+    cohort: Cohort, enrolment: Enrolment, *, now: datetime.datetime, notify: bool = True
+) -> Enrolment:
     """Confirm the enrolment if a place is free and nobody is queueing, otherwise put it on the list."""
     queueing = Enrolment.objects.filter(cohort=cohort, status=Status.WAITING).exists()
     if not queueing and _places_taken(cohort) < cohort.capacity:
@@ -115,7 +134,8 @@ def _take_place_or_queue(cohort: Cohort, enrolment: Enrolment, *, now: datetime.
         enrolment.status = Status.WAITING
         enrolment.queue_number = _next_queue_number(cohort)
     enrolment.save()
-    _notify(enrolment, Kind.CONFIRMED if enrolment.status == Status.CONFIRMED else Kind.WAITING)
+    if notify:
+        _notify(enrolment, Kind.CONFIRMED if enrolment.status == Status.CONFIRMED else Kind.WAITING)
     return enrolment
 
 
@@ -340,7 +360,8 @@ def enrolment_decide(
         enrolment.status = Status.DECLINED
         enrolment.save()
         return enrolment
-    return _take_place_or_queue(enrolment.cohort, enrolment, now=now)
+    # One email tells the person the decision and the outcome (with the calendar file if they have a place).
+    return _take_place_or_queue(enrolment.cohort, enrolment, now=now, notify=False)
 
 
 # --- leads: move people, edit cohorts and sessions ---------------------------------------------------
@@ -457,6 +478,32 @@ def session_cancel(*, session: Session) -> Session:
             key=f"session_cancelled:{session.pk}:{enrolment.pk}",
         )
     return session
+
+
+@transaction.atomic
+def cohort_cancel(
+    *, cohort: Cohort, cancelled_by: User, reason: str, now: datetime.datetime | None = None
+) -> Cohort:
+    """Cancel a whole cohort: every live enrolment is withdrawn with the reason, and everyone who held a
+    place gets METHOD:CANCEL for every session. Cancelling twice changes nothing."""
+    now = now or timezone.now()
+    cohort = cohort_fetch_locked(cohort.pk)
+    if cohort.status == Cohort.Status.CANCELLED:
+        return cohort
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Give a reason; everyone enrolled is told it."})
+    cohort.status = Cohort.Status.CANCELLED
+    cohort.save()
+    for enrolment in Enrolment.objects.filter(cohort=cohort, status__in=Enrolment.LIVE_STATUSES):
+        enrolment.status = Status.WITHDRAWN
+        enrolment.withdrawn_at = now
+        enrolment.offer_expires_at = None
+        enrolment.decided_by = cancelled_by
+        enrolment.decision_reason = f"The cohort was cancelled: {reason}"
+        enrolment.save()
+        _notify(enrolment, Kind.WITHDRAWN)
+    return cohort
 
 
 def session_reminders_send(*, today: datetime.date | None = None) -> int:

@@ -42,6 +42,12 @@ def notification_send(notification_pk: int) -> bool:
 
 
 @shared_task(time_limit=300, soft_time_limit=270)
+def notifications_resend_unsent() -> int:
+    """Beat, every quarter hour: queue again emails whose task was lost (e.g. the broker was down)."""
+    return services.notifications_resend_unsent()
+
+
+@shared_task(time_limit=300, soft_time_limit=270)
 def offers_expire() -> int:
     """Beat, every few minutes: lapse waiting-list offers past their deadline and pass the places on."""
     return services.offers_expire()

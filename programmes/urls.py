@@ -21,6 +21,7 @@ urlpatterns = [
     path("cohorts/<int:pk>/", views.CohortView.as_view(), name="cohort"),
     path("cohorts/<int:pk>/enrol/", views.EnrolView.as_view(), name="enrol"),
     path("cohorts/<int:pk>/edit/", views.CohortFormView.as_view(), name="cohort_edit"),
+    path("cohorts/<int:pk>/cancel/", views.CohortCancelView.as_view(), name="cohort_cancel"),
     path("cohorts/<int:pk>/people.csv", views.CohortExportView.as_view(), name="cohort_export"),
     path("cohorts/<int:pk>/people/<int:enrolment_pk>/move/", views.MoveView.as_view(), name="move"),
     path("cohorts/<int:pk>/sessions/new/", views.SessionFormView.as_view(), name="session_create"),

@@ -31,6 +31,7 @@ from . import selectors, services
 from .calendar import calendar_filename, enrolment_calendar
 from .filters import CatalogueFilter
 from .forms import (
+    CancelCohortForm,
     CertificateVerifyForm,
     CohortForm,
     CompletionOverrideForm,
@@ -467,6 +468,34 @@ class SessionCancelView(CohortManagerMixin, View):
         services.session_cancel(session=session)
         messages.success(request, f"{session} cancelled. People with places have been told.")
         return redirect("programmes:cohort", pk=cohort.pk)
+
+
+class CohortCancelView(CohortManagerMixin, BreadcrumbMixin, FormView):
+    """Cancel a whole cohort (its programme's lead or an admin); everyone enrolled is told."""
+
+    template_name = "programmes/cohort_cancel.html"
+    form_class = CancelCohortForm
+    breadcrumbs = (("Home", "home"), ("Your cohorts", "programmes:cohorts"))
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated or not request.user.has_perm(self.permission_required):
+            return self.handle_no_permission()
+        self.cohort = self.get_cohort(kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(cohort=self.cohort, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.cohort_cancel(
+                cohort=self.cohort, cancelled_by=self.request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"{self.cohort.name} is cancelled; everyone enrolled has been told.")
+        return redirect("programmes:cohort", pk=self.cohort.pk)
 
 
 # --- Learning record ------------------------------------------------------------------------------------

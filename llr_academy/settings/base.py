@@ -121,6 +121,10 @@ CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {"task": "llr_academy.tasks.clear_expired_sessions", "schedule": crontab(3, 3)},
     # Programmes: lapse waiting-list offers past their deadline; remind people the day before a session.
     "programmes-offers-expire": {"task": "programmes.tasks.offers_expire", "schedule": crontab(minute="*/5")},
+    "programmes-notifications-resend": {
+        "task": "programmes.tasks.notifications_resend_unsent",
+        "schedule": crontab(minute="*/15"),
+    },
     "programmes-session-reminders": {
         "task": "programmes.tasks.session_reminders_send",
         "schedule": crontab(hour=7, minute=30),
