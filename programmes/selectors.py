@@ -425,6 +425,7 @@ def learning_record(*, person: User) -> LearningRecord:
             Q(status=Enrolment.Status.CONFIRMED)
             | Q(status=Enrolment.Status.WITHDRAWN, confirmed_at__isnull=False)
         )
+        .exclude(cohort__status=Cohort.Status.CANCELLED)
         .select_related("cohort__programme", "completion__certificate")
         .order_by("-cohort__starts_on", "-pk")
     )
@@ -762,12 +763,17 @@ def programme_figures(*, programme: Programme) -> ProgrammeFigures:
     held_place = Q(status=Enrolment.Status.CONFIRMED) | Q(
         status=Enrolment.Status.WITHDRAWN, confirmed_at__isnull=False
     )
-    totals = Enrolment.objects.filter(cohort__programme=programme).aggregate(
-        enrolled=Count("pk", filter=held_place),
-        completed=Count("pk", filter=Q(completion__status=Completion.Status.COMPLETED)),
-        decided=Count(
-            "pk", filter=Q(completion__isnull=False) & ~Q(completion__status=Completion.Status.IN_PROGRESS)
-        ),
+    totals = (
+        Enrolment.objects.filter(cohort__programme=programme)
+        .exclude(cohort__status=Cohort.Status.CANCELLED)
+        .aggregate(
+            enrolled=Count("pk", filter=held_place),
+            completed=Count("pk", filter=Q(completion__status=Completion.Status.COMPLETED)),
+            decided=Count(
+                "pk",
+                filter=Q(completion__isnull=False) & ~Q(completion__status=Completion.Status.IN_PROGRESS),
+            ),
+        )
     )
     overall = Q(answers__question__is_overall_rating=True, answers__rating__isnull=False)
     ratings = SurveyResponse.objects.filter(invitation__enrolment__cohort__programme=programme).aggregate(
@@ -835,7 +841,7 @@ def reach_enrolments(
     qs = Enrolment.objects.filter(
         Q(status=Enrolment.Status.CONFIRMED)
         | Q(status=Enrolment.Status.WITHDRAWN, confirmed_at__isnull=False)
-    )
+    ).exclude(cohort__status=Cohort.Status.CANCELLED)
     if workstream is not None:
         qs = qs.filter(cohort__programme__workstream=workstream)
     if pillar:

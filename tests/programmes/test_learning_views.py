@@ -481,3 +481,22 @@ def test_a_question_with_answers_cannot_be_removed(client, world, programme_lead
     response = client.post(url, formset_data(survey, questions))
     assert "already has answers, so it cannot be removed" in response.content.decode()
     assert survey.questions.count() == 2
+
+
+def test_a_cancelled_cohort_counts_neither_in_reach_nor_in_the_figures(client, world, board_member):
+    from programmes.models import Cohort
+
+    cancelled = past_cohort(sessions=1, programme=world["programme"])
+    for _ in range(8):
+        place(cancelled)
+    Cohort.objects.filter(pk=cancelled.pk).update(status=Cohort.Status.CANCELLED)
+    client.force_login(board_member)
+    rows = list(csv.reader(io.StringIO(client.get(urls(world)["reach_csv"]).content.decode("utf-8-sig"))))
+    assert rows[-1][:2] == ["All", "*"]  # only the one person in the live cohort
+    assert services_figures(world["programme"]).enrolled == 1
+
+
+def services_figures(programme):
+    from programmes.selectors import programme_figures
+
+    return programme_figures(programme=programme)
