@@ -23,6 +23,10 @@ NAVIGATION = (
     NavItem("Board overview", "pledges:board", "pledges.view_board_overview"),
     NavItem("Pledges", "pledges:list"),
     NavItem("Manage pledges", "pledges:manage_pledges", "pledges.manage_pledges"),
+    NavItem("Learning record", "programmes:learning_record"),
+    NavItem("Attendance", "programmes:sessions", "programmes.lead_programmes"),
+    NavItem("Evaluation", "programmes:evaluations", "programmes.lead_programmes"),
+    NavItem("Programme reach", "programmes:reach", "programmes.view_programme_reach"),
 )
 
 
@@ -125,6 +129,29 @@ HOME_CARDS = (
         "Add, edit, reorder and archive the workstreams and the programmes in the catalogue.",
         "programmes:manage_programmes",
         "programmes.manage_programmes",
+    ),
+    HomeCard(
+        "Your learning record",
+        "Programmes you completed, CPD hours, certificates, and learning done elsewhere.",
+        "programmes:learning_record",
+    ),
+    HomeCard(
+        "Attendance",
+        "Mark who came to your cohorts' sessions; completion follows.",
+        "programmes:sessions",
+        "programmes.lead_programmes",
+    ),
+    HomeCard(
+        "Evaluation",
+        "Programme outcomes, completion rules and survey results.",
+        "programmes:evaluations",
+        "programmes.lead_programmes",
+    ),
+    HomeCard(
+        "Programme reach",
+        "Who the programmes reach, by organisation, sector, staff group, band and equality characteristics.",
+        "programmes:reach",
+        "programmes.view_programme_reach",
     ),
 )
 

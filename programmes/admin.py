@@ -1,7 +1,20 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Cohort, Enrolment, Notification, Programme, Session, Workstream
+from .models import (
+    Certificate,
+    Cohort,
+    Completion,
+    CompletionRule,
+    Enrolment,
+    Notification,
+    Programme,
+    ProgrammeOutcome,
+    Session,
+    Survey,
+    SurveyQuestion,
+    Workstream,
+)
 
 
 @admin.register(Workstream)
@@ -55,3 +68,48 @@ class NotificationAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# --- Issue 4: surveys are defined here (per programme, or the shared default when programme is empty) ----
+
+
+class SurveyQuestionInline(admin.TabularInline):
+    model = SurveyQuestion
+    extra = 1
+
+
+@admin.register(Survey)
+class SurveyAdmin(SimpleHistoryAdmin):
+    list_display = ("title", "programme", "kind", "send_after_months")
+    list_filter = ("kind",)
+    inlines = [SurveyQuestionInline]
+
+
+@admin.register(CompletionRule)
+class CompletionRuleAdmin(SimpleHistoryAdmin):
+    list_display = ("programme", "min_attendance_percent")
+
+
+@admin.register(Completion)
+class CompletionAdmin(SimpleHistoryAdmin):
+    list_display = ("enrolment", "status", "computed_status", "override_status")
+    list_filter = ("status",)
+    raw_id_fields = ("enrolment", "overridden_by")
+
+
+@admin.register(Certificate)
+class CertificateAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "status", "issued_at", "version")
+    list_filter = ("status",)
+    search_fields = ("code",)
+    readonly_fields = ("code", "details", "details_hash", "file_hash", "issued_at", "version")
+    raw_id_fields = ("completion",)
+
+
+@admin.register(ProgrammeOutcome)
+class ProgrammeOutcomeAdmin(SimpleHistoryAdmin):
+    list_display = ("programme", "updated_at")
+
+
+# Survey responses, attendance, external learning and equality answers are deliberately not in the admin:
+# responses are read on the evaluation pages (admins only), the rest belong to the people themselves.

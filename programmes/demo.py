@@ -271,9 +271,7 @@ def seed() -> dict[str, Programme]:
             defaults={
                 "title": title,
                 "summary": summary,
-                "description": summary
-                + "\n\n"
-                + (
+                "description": (
                     "Delivered once at ICS level for every partner organisation."
                     if ics
                     else "Being collaborated on across partners, with some differences at organisational level."

@@ -335,3 +335,340 @@ class Notification(models.Model):
 
 def offer_deadline(cohort: Cohort, *, now=None) -> datetime:
     return (now or timezone.now()) + timedelta(hours=cohort.offer_hours)
+
+
+class ExternalLearning(models.Model):
+    """Learning a person did outside the academy, added by them so their learning record is whole."""
+
+    person = models.ForeignKey("workforce.User", on_delete=models.CASCADE, related_name="external_learning")
+    title = models.CharField(
+        max_length=200, help_text="For example: Safeguarding adults level 3 (e-learning)."
+    )
+    completed_on = models.DateField("Date completed")
+    cpd_hours = models.DecimalField("CPD hours", max_digits=5, decimal_places=1)
+    evidence_note = models.TextField(
+        blank=True,
+        max_length=2000,
+        help_text="Where the evidence is, for example: certificate saved in my e-portfolio.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-completed_on", "-pk"]
+        verbose_name = "learning done elsewhere"
+        verbose_name_plural = "learning done elsewhere"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(cpd_hours__gte=0) & models.Q(cpd_hours__lte=1000),
+                name="external_learning_cpd_hours_range",
+            )
+        ]
+        indexes = [models.Index(fields=["person", "completed_on"])]
+
+    def __str__(self):
+        return self.title
+
+
+class ProgrammeOutcome(models.Model):
+    """The five evaluation elements of the 2025 scrutiny report (paragraph 14): the programme's case study."""
+
+    programme = models.OneToOneField(Programme, on_delete=models.CASCADE, related_name="outcome")
+    challenge = models.TextField(blank=True, help_text="The problem or need the programme set out to meet.")
+    approach = models.TextField(blank=True, help_text="What was done, with whom, and how.")
+    enablers = models.TextField(
+        "Enablers and good practice", blank=True, help_text="What helped, and what others could copy."
+    )
+    learning = models.TextField(blank=True, help_text="What was learned, including what did not work.")
+    results = models.TextField(blank=True, help_text="The difference it made, with figures where possible.")
+    updated_by = models.ForeignKey(
+        "workforce.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    ELEMENTS = ("challenge", "approach", "enablers", "learning", "results")
+
+    def __str__(self):
+        return f"Outcomes of {self.programme}"
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(getattr(self, name).strip() for name in self.ELEMENTS)
+
+
+class Survey(models.Model):
+    """A short evaluation survey: per programme, or the shared default when ``programme`` is empty.
+
+    The completion survey goes out when a participant completes; the follow-up goes out
+    ``send_after_months`` months later and asks what changed in their practice.
+    """
+
+    class Kind(models.TextChoices):
+        COMPLETION = "completion", "End of programme"
+        FOLLOW_UP = "follow_up", "Follow-up"
+
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="surveys",
+        help_text="Leave empty for the shared default survey used by programmes without their own.",
+    )
+    introduction = models.TextField(blank=True)
+    send_after_months = models.PositiveSmallIntegerField(
+        default=0, help_text="Months after completion; 0 for the end-of-programme survey."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["programme__title", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "kind"],
+                condition=models.Q(programme__isnull=False),
+                name="survey_one_per_programme_and_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=models.Q(programme__isnull=True),
+                name="survey_one_default_per_kind",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(send_after_months__lte=36), name="survey_send_after_months_lte_36"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class SurveyQuestion(models.Model):
+    class Kind(models.TextChoices):
+        RATING = "rating", "Rating from 1 (poor) to 5 (excellent)"
+        TEXT = "text", "Free text"
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
+    order = models.PositiveSmallIntegerField(default=0)
+    text = models.CharField(max_length=300)
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    required = models.BooleanField(default=False)
+    # The headline rating on the programme page ("average rating") is the mean of these questions.
+    is_overall_rating = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["survey", "order", "pk"]
+
+    def __str__(self):
+        return self.text
+
+
+# --- Attendance, completion and certificates --------------------------------------------------------------
+
+
+class Attendance(models.Model):
+    """Whether a person with a place came to one session, as marked by the programme lead."""
+
+    class Status(models.TextChoices):
+        PRESENT = "present", "Present"
+        ABSENT = "absent", "Absent"
+        EXCUSED = "excused", "Excused"
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendance")
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="attendance")
+    status = models.CharField(max_length=10, choices=Status.choices)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    marked_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["session", "enrolment"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "enrolment"], name="attendance_one_per_session_enrolment"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_status_display()}: {self.enrolment.person} at {self.session}"
+
+
+class CompletionRule(models.Model):
+    """How a programme decides who completed: a share of sessions attended and, optionally, named sessions."""
+
+    programme = models.OneToOneField(Programme, on_delete=models.CASCADE, related_name="completion_rule")
+    min_attendance_percent = models.PositiveSmallIntegerField(
+        "Minimum attendance (%)",
+        default=75,
+        help_text="Share of the cohort's sessions a person must attend; excused sessions are not counted.",
+    )
+    required_session_titles = models.TextField(
+        "Sessions everyone must attend",
+        blank=True,
+        help_text="One session title per line, exactly as the cohorts' sessions are named; may be empty.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(min_attendance_percent__lte=100), name="completion_rule_percent_lte_100"
+            )
+        ]
+
+    def __str__(self):
+        return f"Completion rule for {self.programme}"
+
+    @property
+    def required_titles(self) -> list[str]:
+        return [line.strip() for line in self.required_session_titles.splitlines() if line.strip()]
+
+
+class Completion(models.Model):
+    """The outcome of one enrolment, computed from attendance by the completion service.
+
+    ``computed_status`` is what the rule says; a lead can override it with a reason, and ``status`` is the
+    one that counts (the override when there is one).
+    """
+
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", "In progress"
+        COMPLETED = "completed", "Completed"
+        NOT_COMPLETED = "not_completed", "Not completed"
+        DID_NOT_ATTEND = "did_not_attend", "Did not attend"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    enrolment = models.OneToOneField(Enrolment, on_delete=models.CASCADE, related_name="completion")
+    computed_status = models.CharField(max_length=20, choices=Status.choices, default=Status.IN_PROGRESS)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.IN_PROGRESS)
+    sessions_attended = models.PositiveSmallIntegerField(default=0)
+    sessions_counted = models.PositiveSmallIntegerField(default=0)
+    completed_on = models.DateField(null=True, blank=True)
+    override_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    override_reason = models.TextField(blank=True)
+    overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    overridden_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(override_status="") | ~models.Q(override_reason=""),
+                name="completion_override_has_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["status"], name="completion_status")]
+
+    def __str__(self):
+        return f"{self.enrolment.person}: {self.get_status_display()} ({self.enrolment.cohort})"
+
+    @property
+    def is_overridden(self) -> bool:
+        return bool(self.override_status)
+
+
+def certificate_upload_to(instance, filename):
+    return f"certificates/{instance.code}.pdf"
+
+
+class Certificate(models.Model):
+    """The certificate for a completed enrolment. The code stays the same when it is re-issued.
+
+    ``details`` is the snapshot printed on the PDF (and shown, in part, on the public verification page);
+    ``details_hash`` tells the generation task whether the PDF is still current, which makes it idempotent.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Being prepared"
+        ISSUED = "issued", "Issued"
+        REVOKED = "revoked", "No longer valid"
+
+    completion = models.OneToOneField(Completion, on_delete=models.CASCADE, related_name="certificate")
+    code = models.CharField(max_length=20, unique=True, editable=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    details = models.JSONField(default=dict)
+    details_hash = models.CharField(max_length=64, blank=True)
+    file = models.FileField(upload_to=certificate_upload_to, blank=True)
+    file_hash = models.CharField(max_length=64, blank=True, help_text="details_hash of the PDF on file.")
+    issued_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    def __str__(self):
+        return f"Certificate {self.code}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.status == self.Status.ISSUED and bool(self.file) and self.file_hash == self.details_hash
+
+
+# --- Evaluation -----------------------------------------------------------------------------------------
+
+
+class SurveyInvitation(models.Model):
+    """A participant's invitation to one survey; the follow-up is due some months after completion."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="survey_invitations")
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="invitations")
+    kind = models.CharField(max_length=12, choices=Survey.Kind.choices)
+    due_on = models.DateField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["enrolment", "kind"], name="survey_invitation_one_per_kind")
+        ]
+        indexes = [models.Index(fields=["sent_at", "due_on"], name="survey_invitation_due")]
+
+    def __str__(self):
+        return f"{self.survey} for {self.enrolment.person}"
+
+
+class SurveyResponse(models.Model):
+    """One person's answers. Only academy admins see a response on its own; others see cohort totals."""
+
+    invitation = models.OneToOneField(SurveyInvitation, on_delete=models.CASCADE, related_name="response")
+    submitted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["submitted_at", "pk"]
+        permissions = [("view_individual_responses", "Can read individual evaluation responses")]
+
+    def __str__(self):
+        return f"Response #{self.pk}"
+
+
+class SurveyAnswer(models.Model):
+    response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(SurveyQuestion, on_delete=models.PROTECT, related_name="answers")
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    text = models.TextField(blank=True, max_length=4000)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["response", "question"], name="survey_answer_one_per_question"),
+            models.CheckConstraint(
+                condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
+                name="survey_answer_rating_1_to_5",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Answer to {self.question}"

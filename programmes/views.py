@@ -6,25 +6,59 @@ managed by its programme's lead or an academy admin (others get 403).
 """
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableView
 
-from workforce.exports import csv_bytes
+from workforce.exports import csv_bytes, xlsx_bytes
+from workforce.pdf import render_pdf
 from workforce.views import BreadcrumbMixin
 
 from . import selectors, services
 from .calendar import calendar_filename, enrolment_calendar
 from .filters import CatalogueFilter
-from .forms import CohortForm, DecisionForm, MoveForm, SessionForm
-from .models import Cohort, Enrolment, Programme, Session
+from .forms import (
+    CancelCohortForm,
+    CertificateVerifyForm,
+    CohortForm,
+    CompletionOverrideForm,
+    CompletionRuleForm,
+    DecisionForm,
+    ExternalLearningForm,
+    MoveForm,
+    ProgrammeOutcomeForm,
+    ReachFilterForm,
+    SessionForm,
+    SurveyAnswerForm,
+    SurveyForm,
+    SurveyQuestionFormSet,
+)
+from .models import (
+    Attendance,
+    Certificate,
+    Cohort,
+    Completion,
+    CompletionRule,
+    Enrolment,
+    Programme,
+    ProgrammeOutcome,
+    Session,
+    Survey,
+    SurveyInvitation,
+)
 from .tables import ApprovalsTable, ManagedCohortsTable
 
 
@@ -682,3 +716,642 @@ class CohortRestoreView(CohortHistoryView, HistoryRestoreViewMixin):
 
 
 # ==== end of issue 6 block ==========================================================================
+class CohortCancelView(CohortManagerMixin, BreadcrumbMixin, FormView):
+    """Cancel a whole cohort (its programme's lead or an admin); everyone enrolled is told."""
+
+    template_name = "programmes/cohort_cancel.html"
+    form_class = CancelCohortForm
+    breadcrumbs = (("Home", "home"), ("Your cohorts", "programmes:cohorts"))
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated or not request.user.has_perm(self.permission_required):
+            return self.handle_no_permission()
+        self.cohort = self.get_cohort(kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(cohort=self.cohort, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.cohort_cancel(
+                cohort=self.cohort, cancelled_by=self.request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"{self.cohort.name} is cancelled; everyone enrolled has been told.")
+        return redirect("programmes:cohort", pk=self.cohort.pk)
+
+
+# --- Learning record ------------------------------------------------------------------------------------
+
+
+class LearningRecordView(BreadcrumbMixin, TemplateView):
+    """Who: any signed-in user, for their own record only."""
+
+    template_name = "programmes/learning_record.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            record=selectors.learning_record(person=self.request.user),
+            surveys=selectors.surveys_waiting_for(person=self.request.user),
+            **kwargs,
+        )
+
+
+class ExternalLearningFormView(BreadcrumbMixin, FormView):
+    """Who: any signed-in user, adding or changing their own entries (someone else's entry: 404)."""
+
+    template_name = "programmes/external_learning_form.html"
+    form_class = ExternalLearningForm
+    breadcrumbs = (("Home", "home"), ("Your learning record", "programmes:learning_record"))
+
+    def dispatch(self, request, *args, **kwargs):
+        self.entry = None
+        if "pk" in kwargs and request.user.is_authenticated:
+            self.entry = get_object_or_404(
+                selectors.external_learning_for(person=request.user), pk=kwargs["pk"]
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.entry}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(entry=self.entry, **kwargs)
+
+    def form_valid(self, form):
+        data = {k: form.cleaned_data[k] for k in ("title", "completed_on", "cpd_hours", "evidence_note")}
+        try:
+            if self.entry is None:
+                services.external_learning_create(person=self.request.user, **data)
+                messages.success(self.request, f"“{data['title']}” has been added to your learning record.")
+            else:
+                services.external_learning_update(entry=self.entry, **data)
+                messages.success(self.request, f"“{data['title']}” has been updated.")
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        return redirect("programmes:learning_record")
+
+
+class ExternalLearningDeleteView(BreadcrumbMixin, TemplateView):
+    """Who: any signed-in user, deleting their own entry (someone else's entry: 404)."""
+
+    template_name = "programmes/external_learning_delete.html"
+    breadcrumbs = (("Home", "home"), ("Your learning record", "programmes:learning_record"))
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.entry = get_object_or_404(
+                selectors.external_learning_for(person=request.user), pk=kwargs["pk"]
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(entry=self.entry, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        title = self.entry.title
+        services.external_learning_delete(entry=self.entry)
+        messages.success(request, f"“{title}” has been removed from your learning record.")
+        return redirect("programmes:learning_record")
+
+
+def _download(content: bytes, *, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+class LearningRecordCsvView(View):
+    """Who: any signed-in user, their own record."""
+
+    def get(self, request):
+        record = selectors.learning_record(person=request.user)
+        content = csv_bytes(selectors.LEARNING_RECORD_HEADER, selectors.learning_record_rows(record))
+        return _download(content, content_type="text/csv; charset=utf-8", filename="learning-record.csv")
+
+
+class LearningRecordPdfView(View):
+    """Who: any signed-in user, their own record."""
+
+    def get(self, request):
+        record = selectors.learning_record(person=request.user)
+        html = render_to_string(
+            "programmes/pdf/learning_record.html", {"record": record, "today": timezone.localdate()}
+        )
+        return _download(render_pdf(html), content_type="application/pdf", filename="learning-record.pdf")
+
+
+# --- Programme outcomes and evaluation --------------------------------------------------------------------
+
+
+class ProgrammeLeadObjectMixin:
+    """Loads ``self.programme`` from the slug; 403 unless this user leads it (or is an academy admin)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.programme = get_object_or_404(Programme, slug=kwargs["slug"])
+        if not selectors.user_can_lead_programme(request.user, self.programme):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ProgrammeOutcomeEditView(ProgrammeLeadObjectMixin, BreadcrumbMixin, FormView):
+    """Who: the programme's lead and academy admins."""
+
+    template_name = "programmes/outcome_form.html"
+    form_class = ProgrammeOutcomeForm
+
+    def get_breadcrumbs(self):
+        return [
+            ("Home", reverse("home")),
+            (self.programme.title, reverse("programmes:evaluation", kwargs={"slug": self.programme.slug})),
+        ]
+
+    def get_form_kwargs(self):
+        outcome = ProgrammeOutcome.objects.filter(programme=self.programme).first()
+        return {**super().get_form_kwargs(), "instance": outcome}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(programme=self.programme, **kwargs)
+
+    def form_valid(self, form):
+        services.programme_outcome_update(
+            programme=self.programme,
+            updated_by=self.request.user,
+            **{name: form.cleaned_data[name] for name in ProgrammeOutcome.ELEMENTS},
+        )
+        messages.success(self.request, f"The outcomes of {self.programme.title} have been saved.")
+        return redirect("programmes:evaluation", slug=self.programme.slug)
+
+
+class ProgrammeEvaluationView(ProgrammeLeadObjectMixin, BreadcrumbMixin, TemplateView):
+    """Who: the programme's lead and academy admins. Cohort results only from 5 responses."""
+
+    template_name = "programmes/evaluation.html"
+    breadcrumbs = (("Home", "home"), ("Evaluation", "programmes:evaluations"))
+
+    def get_context_data(self, **kwargs):
+        programme = self.programme
+        return super().get_context_data(
+            programme=programme,
+            outcome=ProgrammeOutcome.objects.filter(programme=programme).first(),
+            figures=selectors.programme_figures(programme=programme),
+            completion_results=selectors.programme_cohort_results(programme=programme, kind="completion"),
+            follow_up_results=selectors.programme_cohort_results(programme=programme, kind="follow_up"),
+            rule=services.completion_rule_for(programme),
+            cohorts=programme.cohorts.order_by("-starts_on"),
+            min_responses=selectors.MIN_RESPONSES,
+            can_read_responses=self.request.user.has_perm("programmes.view_individual_responses"),
+            own_surveys=[s.get_kind_display().lower() for s in programme.surveys.all()],
+            **kwargs,
+        )
+
+
+class EvaluationIndexView(PermissionRequiredMixin, BreadcrumbMixin, TemplateView):
+    """Who: programme leads (their programmes) and academy admins (all)."""
+
+    permission_required = "programmes.lead_programmes"
+    template_name = "programmes/evaluation_index.html"
+
+    def get_context_data(self, **kwargs):
+        programmes = selectors.programmes_led_by(self.request.user).select_related("workstream")
+        return super().get_context_data(programmes=programmes, **kwargs)
+
+
+class ProgrammeResponsesView(PermissionRequiredMixin, BreadcrumbMixin, TemplateView):
+    """Who: academy admins only (programmes.view_individual_responses); nobody else sees one response."""
+
+    permission_required = "programmes.view_individual_responses"
+    template_name = "programmes/responses.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.programme = get_object_or_404(Programme, slug=kwargs["slug"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs(self):
+        return [
+            ("Home", reverse("home")),
+            (self.programme.title, reverse("programmes:evaluation", kwargs={"slug": self.programme.slug})),
+        ]
+
+    def get_context_data(self, **kwargs):
+        paginator = Paginator(selectors.programme_responses(programme=self.programme), 25)
+        page = paginator.get_page(self.request.GET.get("page"))
+        return super().get_context_data(
+            programme=self.programme, page_obj=page, paginator=paginator, **kwargs
+        )
+
+
+class CompletionRuleEditView(ProgrammeLeadObjectMixin, BreadcrumbMixin, FormView):
+    """Who: the programme's lead and academy admins."""
+
+    template_name = "programmes/completion_rule_form.html"
+    form_class = CompletionRuleForm
+
+    def get_breadcrumbs(self):
+        return ProgrammeOutcomeEditView.get_breadcrumbs(self)
+
+    def get_form_kwargs(self):
+        rule = CompletionRule.objects.filter(programme=self.programme).first()
+        return {**super().get_form_kwargs(), "instance": rule}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(programme=self.programme, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            changed = services.completion_rule_update(
+                programme=self.programme,
+                min_attendance_percent=form.cleaned_data["min_attendance_percent"],
+                required_session_titles=form.cleaned_data["required_session_titles"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            f"Completion rule for {self.programme.title} saved; {changed} completions rechecked.",
+        )
+        return redirect("programmes:evaluation", slug=self.programme.slug)
+
+
+# --- Attendance -----------------------------------------------------------------------------------------
+
+
+class SessionListView(PermissionRequiredMixin, BreadcrumbMixin, TemplateView):
+    """Who: programme leads (their cohorts' sessions) and academy admins (all)."""
+
+    permission_required = "programmes.lead_programmes"
+    template_name = "programmes/session_list.html"
+
+    def get_context_data(self, **kwargs):
+        paginator = Paginator(selectors.sessions_to_mark(user=self.request.user), 20)
+        page = paginator.get_page(self.request.GET.get("page"))
+        return super().get_context_data(page_obj=page, paginator=paginator, **kwargs)
+
+
+class SessionLeadObjectMixin:
+    def dispatch(self, request, *args, **kwargs):
+        self.session = get_object_or_404(Session.objects.select_related("cohort__programme"), pk=kwargs["pk"])
+        if not selectors.user_can_lead_programme(request.user, self.session.cohort.programme):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class AttendanceView(SessionLeadObjectMixin, BreadcrumbMixin, TemplateView):
+    """Who: the lead of the session's programme and academy admins. One page per session."""
+
+    template_name = "programmes/attendance.html"
+    breadcrumbs = (("Home", "home"), ("Attendance", "programmes:sessions"))
+
+    def get_context_data(self, **kwargs):
+        rows = selectors.session_attendance(session=self.session)
+        return super().get_context_data(
+            session=self.session,
+            cohort=self.session.cohort,
+            rows=rows,
+            choices=Attendance.Status.choices,
+            marked=sum(1 for r in rows if r.status),
+            is_future=self.session.date > timezone.localdate(),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        try:
+            if "all_present" in request.POST:
+                changed = services.attendance_mark_all_present(session=self.session, marked_by=request.user)
+            else:
+                marks = {
+                    int(key.removeprefix("attendance-")): value
+                    for key, value in request.POST.items()
+                    if key.startswith("attendance-") and key.removeprefix("attendance-").isdigit() and value
+                }
+                changed = services.attendance_mark(session=self.session, marks=marks, marked_by=request.user)
+        except ValidationError as error:
+            return self.render_to_response(self.get_context_data(errors=error.messages), status=400)
+        messages.success(
+            request,
+            f"Attendance saved for {self.session}: {changed} {'change' if changed == 1 else 'changes'}.",
+        )
+        return redirect("programmes:attendance", pk=self.session.pk)
+
+
+class CohortCompletionView(BreadcrumbMixin, TemplateView):
+    """Who: the lead of the cohort's programme and academy admins."""
+
+    template_name = "programmes/cohort_completion.html"
+    breadcrumbs = (("Home", "home"), ("Attendance", "programmes:sessions"))
+
+    def dispatch(self, request, *args, **kwargs):
+        self.cohort = get_object_or_404(Cohort.objects.select_related("programme"), pk=kwargs["pk"])
+        if not selectors.user_can_lead_programme(request.user, self.cohort.programme):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            cohort=self.cohort,
+            completions=selectors.cohort_completions(cohort=self.cohort),
+            sessions=self.cohort.sessions.all(),
+            rule=services.completion_rule_for(self.cohort.programme),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        changed = services.cohort_completions_refresh(cohort=self.cohort)
+        messages.success(request, f"Completion rechecked for {changed} people in {self.cohort.name}.")
+        return redirect("programmes:cohort_completion", pk=self.cohort.pk)
+
+
+class CompletionOverrideView(BreadcrumbMixin, FormView):
+    """Who: the lead of the programme and academy admins."""
+
+    template_name = "programmes/completion_override.html"
+    form_class = CompletionOverrideForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.completion = get_object_or_404(
+            Completion.objects.select_related("enrolment__cohort__programme", "enrolment__person"),
+            pk=kwargs["pk"],
+        )
+        if not selectors.user_can_lead_programme(request.user, self.completion.enrolment.cohort.programme):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs(self):
+        cohort = self.completion.enrolment.cohort
+        return [
+            ("Home", reverse("home")),
+            (f"Completion: {cohort.name}", reverse("programmes:cohort_completion", kwargs={"pk": cohort.pk})),
+        ]
+
+    def get_initial(self):
+        return {"status": self.completion.status}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(completion=self.completion, **kwargs)
+
+    def form_valid(self, form):
+        person = self.completion.enrolment.person
+        try:
+            if form.cleaned_data["status"] == "computed":
+                services.completion_override_clear(completion=self.completion, cleared_by=self.request.user)
+            else:
+                services.completion_override(
+                    completion=self.completion,
+                    status=form.cleaned_data["status"],
+                    reason=form.cleaned_data["reason"],
+                    overridden_by=self.request.user,
+                )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Completion status for {person.display_name} has been changed.")
+        return redirect("programmes:cohort_completion", pk=self.completion.enrolment.cohort_id)
+
+
+# --- Certificates ---------------------------------------------------------------------------------------
+
+
+class CertificateDownloadView(View):
+    """Who: the person the certificate is for, their programme's lead and academy admins."""
+
+    def get(self, request, code):
+        certificate = get_object_or_404(
+            Certificate.objects.select_related("completion__enrolment__cohort__programme"), code=code
+        )
+        enrolment = certificate.completion.enrolment
+        if enrolment.person_id != request.user.pk and not selectors.user_can_lead_programme(
+            request.user, enrolment.cohort.programme
+        ):
+            raise Http404
+        if not certificate.is_current:
+            raise Http404("This certificate is being prepared or is no longer valid.")
+        response = FileResponse(
+            certificate.file.open("rb"),
+            content_type="application/pdf",
+            as_attachment=True,
+            filename=f"certificate-{certificate.code}.pdf",
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+VERIFY_LIMIT = 20  # lookups per address per window
+VERIFY_WINDOW_SECONDS = 10 * 60
+
+
+def _client_address(request) -> str:
+    """The client's address as allauth's rate limits see it (they share the trusted-proxy settings)."""
+    from allauth.account.adapter import get_adapter
+
+    return get_adapter(request).get_client_ip(request)
+
+
+@method_decorator(login_not_required, name="dispatch")
+class CertificateVerifyView(FormView):
+    """Who: anyone, signed in or not. Shows name, programme and date for a valid code, nothing else.
+
+    Codes are 60-bit random values, a wrong or revoked code gets the same answer, and lookups are rate
+    limited per address, so the page cannot be used to list certificates.
+    """
+
+    template_name = "programmes/certificate_verify.html"
+    form_class = CertificateVerifyForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if self.request.method == "GET" and "code" in self.request.GET:
+            kwargs["data"] = self.request.GET
+        return kwargs
+
+    def get(self, request, *args, **kwargs):
+        form = self.get_form()
+        if form.is_bound:
+            return self.form_valid(form) if form.is_valid() else self.form_invalid(form)
+        return self.render_to_response(self.get_context_data(form=form))
+
+    def form_valid(self, form):
+        key = f"llr:certificate-verify:{_client_address(self.request)}"
+        cache.add(key, 0, timeout=VERIFY_WINDOW_SECONDS)
+        try:
+            attempts = cache.incr(key)
+        except ValueError:
+            attempts = 1
+        if attempts > VERIFY_LIMIT:
+            form.add_error("code", "You have checked too many codes. Wait 10 minutes, then try again")
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
+        result = services.certificate_verify(code=form.cleaned_data["code"])
+        response = self.render_to_response(self.get_context_data(form=form, result=result, checked=True))
+        response["Cache-Control"] = "no-store"
+        response["X-Robots-Tag"] = "noindex"
+        return response
+
+
+# --- Evaluation surveys ---------------------------------------------------------------------------------
+
+
+class SurveyAnswerView(BreadcrumbMixin, FormView):
+    """Who: the participant the invitation is for (anyone else: 404)."""
+
+    template_name = "programmes/survey_answer.html"
+    form_class = SurveyAnswerForm
+    breadcrumbs = (("Home", "home"), ("Your learning record", "programmes:learning_record"))
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.invitation = get_object_or_404(
+                SurveyInvitation.objects.select_related("survey", "enrolment__cohort__programme"),
+                pk=kwargs["pk"],
+                enrolment__person=request.user,
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        if self.invitation.responded_at:
+            messages.info(request, "You have already answered this survey. Thank you.")
+            return redirect("programmes:learning_record")
+        if self.invitation.due_on > timezone.localdate():
+            raise Http404("This survey is not open yet.")
+        return super().get(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "questions": list(self.invitation.survey.questions.all())}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            invitation=self.invitation, programme=self.invitation.enrolment.cohort.programme, **kwargs
+        )
+
+    def form_valid(self, form):
+        try:
+            services.survey_response_submit(invitation=self.invitation, answers=form.answers())
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "Thank you: your answers have been saved.")
+        return redirect("programmes:learning_record")
+
+
+# --- Programme reach ------------------------------------------------------------------------------------
+
+
+class ReachView(PermissionRequiredMixin, BreadcrumbMixin, TemplateView):
+    """Who: board members and academy admins (programmes.view_programme_reach). Always suppressed."""
+
+    permission_required = "programmes.view_programme_reach"
+    template_name = "programmes/reach.html"
+
+    def get_reach(self, form: ReachFilterForm) -> selectors.Reach:
+        data = form.cleaned_data if form.is_bound else {}
+        enrolments = selectors.reach_enrolments(
+            workstream=data.get("workstream"),
+            pillar=data.get("pillar") or "",
+            starts_from=data.get("starts_from"),
+            starts_to=data.get("starts_to"),
+        )
+        return selectors.programme_reach(
+            dimension=data.get("dimension") or "organisation", enrolments=enrolments
+        )
+
+    def get(self, request, *args, **kwargs):
+        fmt = kwargs.get("format")
+        if fmt and fmt not in ("csv", "xlsx"):
+            raise Http404
+        form = ReachFilterForm(request.GET or None)
+        if form.is_bound and not form.is_valid():
+            # Never export something other than what was asked for: show the errors instead.
+            return self.render_to_response(self.get_context_data(form=form, reach=None), status=400)
+        reach = self.get_reach(form)
+        if fmt:
+            header, rows = selectors.reach_export_rows(reach)
+            name = f"programme-reach-by-{reach.dimension.replace('_', '-')}"
+            if fmt == "csv":
+                return _download(
+                    csv_bytes(header, rows), content_type="text/csv; charset=utf-8", filename=f"{name}.csv"
+                )
+            return _download(
+                xlsx_bytes(header, rows, sheet_title=f"Reach by {reach.dimension_label}"),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                filename=f"{name}.xlsx",
+            )
+        query = request.GET.urlencode()
+        return self.render_to_response(self.get_context_data(form=form, reach=reach, query=query))
+
+
+class SurveyEditView(BreadcrumbMixin, TemplateView):
+    """Who: the programme's lead and academy admins (its own survey); academy admins (the shared default).
+
+    A programme without its own survey uses the shared default; "Use our own survey" copies it first.
+    """
+
+    template_name = "programmes/survey_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.kind = kwargs["kind"].replace("-", "_")
+        if self.kind not in Survey.Kind.values:
+            raise Http404
+        slug = kwargs.get("slug")
+        if slug:
+            self.programme = get_object_or_404(Programme, slug=slug)
+            if not selectors.user_can_lead_programme(request.user, self.programme):
+                raise PermissionDenied
+        else:
+            self.programme = None
+            if not request.user.has_perm("programmes.manage_programmes"):
+                raise PermissionDenied
+        self.survey = Survey.objects.filter(programme=self.programme, kind=self.kind).first()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs(self):
+        if self.programme is None:
+            return [("Home", reverse("home")), ("Evaluation", reverse("programmes:evaluations"))]
+        return [
+            ("Home", reverse("home")),
+            (self.programme.title, reverse("programmes:evaluation", kwargs={"slug": self.programme.slug})),
+        ]
+
+    def get_context_data(self, **kwargs):
+        if self.survey is not None and "form" not in kwargs:
+            kwargs["form"] = SurveyForm(instance=self.survey)
+            kwargs["formset"] = SurveyQuestionFormSet(instance=self.survey)
+        return super().get_context_data(
+            programme=self.programme,
+            survey=self.survey,
+            kind_label=Survey.Kind(self.kind).label,
+            default=Survey.objects.filter(programme__isnull=True, kind=self.kind).first(),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        if self.survey is None:
+            if self.programme is None:
+                self.survey = Survey.objects.create(
+                    kind=self.kind,
+                    title=Survey.Kind(self.kind).label,
+                    send_after_months=6 if self.kind == Survey.Kind.FOLLOW_UP else 0,
+                )
+            else:
+                self.survey = services.survey_customise(programme=self.programme, kind=self.kind)
+            messages.success(request, "This programme now has its own survey. Change the questions below.")
+            return redirect(request.path)
+        form = SurveyForm(request.POST, instance=self.survey)
+        formset = SurveyQuestionFormSet(request.POST, instance=self.survey)
+        if not (form.is_valid() and formset.is_valid()):
+            return self.render_to_response(self.get_context_data(form=form, formset=formset), status=200)
+        with transaction.atomic():
+            form.save()
+            formset.save()
+            kept = [f.instance for f in formset.forms if f.instance.pk and not f.cleaned_data.get("DELETE")]
+            for order, question in enumerate(kept, start=1):
+                if question.order != order:
+                    question.order = order
+                    question.save(update_fields=["order"])
+        messages.success(request, f"“{self.survey.title}” has been saved.")
+        return redirect(request.path)

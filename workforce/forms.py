@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 
 from . import services
 from .importing import max_upload_bytes
-from .models import Band, Organisation, StaffGroup, User
+from .models import Band, EqualityMonitoring, Organisation, StaffGroup, User
 from .roles import Role
 
 
@@ -107,3 +107,21 @@ class CultureFilterForm(forms.Form):
         self.fields["organisation"].queryset = organisations
         self.fields["organisation"].empty_label = None
         self.fields["year"].choices = [(y, str(y)) for y in years]
+
+
+class EqualityMonitoringForm(forms.ModelForm):
+    """Every question optional; the radios have no blank choice ("prefer not to say" is always there)."""
+
+    class Meta:
+        model = EqualityMonitoring
+        fields = list(EqualityMonitoring.CHARACTERISTICS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self._meta.fields:
+            field = self.fields[name]
+            model_field = EqualityMonitoring._meta.get_field(name)
+            field.choices = list(model_field.choices)
+            field.widget = forms.RadioSelect(choices=field.choices)
+            field.required = False
+            field.label = f"{model_field.verbose_name} (optional)"

@@ -459,3 +459,86 @@ class StaffSurveyScore(models.Model):
 
     def __str__(self):
         return f"{self.get_theme_display()} at {self.organisation}, {self.year}: {self.score}"
+
+
+PREFER_NOT_TO_SAY = "prefer_not_to_say"
+
+
+class EqualityMonitoring(models.Model):
+    """A person's own, optional equality-monitoring answers (special category data).
+
+    Every question is optional ("" means not answered) and offers "prefer not to say". Nobody sees another
+    person's answers: there is no admin page and no view for them; they are used only in suppressed
+    aggregates (programme reach).
+    """
+
+    class AgeBand(models.TextChoices):
+        UNDER_25 = "under_25", "Under 25"
+        AGE_25_34 = "25_34", "25 to 34"
+        AGE_35_44 = "35_44", "35 to 44"
+        AGE_45_54 = "45_54", "45 to 54"
+        AGE_55_64 = "55_64", "55 to 64"
+        AGE_65_PLUS = "65_plus", "65 or over"
+        PREFER_NOT_TO_SAY = PREFER_NOT_TO_SAY, "Prefer not to say"
+
+    class Sex(models.TextChoices):
+        FEMALE = "female", "Female"
+        MALE = "male", "Male"
+        PREFER_NOT_TO_SAY = PREFER_NOT_TO_SAY, "Prefer not to say"
+
+    class Ethnicity(models.TextChoices):
+        # The 2021 census high-level groups.
+        ASIAN = "asian", "Asian or Asian British"
+        BLACK = "black", "Black, Black British, Caribbean or African"
+        MIXED = "mixed", "Mixed or multiple ethnic groups"
+        WHITE = "white", "White"
+        OTHER = "other", "Other ethnic group"
+        PREFER_NOT_TO_SAY = PREFER_NOT_TO_SAY, "Prefer not to say"
+
+    class Disability(models.TextChoices):
+        YES = "yes", "Yes"
+        NO = "no", "No"
+        PREFER_NOT_TO_SAY = PREFER_NOT_TO_SAY, "Prefer not to say"
+
+    class SexualOrientation(models.TextChoices):
+        HETEROSEXUAL = "heterosexual", "Heterosexual or straight"
+        GAY_LESBIAN = "gay_lesbian", "Gay or lesbian"
+        BISEXUAL = "bisexual", "Bisexual"
+        OTHER = "other", "Another sexual orientation"
+        PREFER_NOT_TO_SAY = PREFER_NOT_TO_SAY, "Prefer not to say"
+
+    class Religion(models.TextChoices):
+        NONE = "none", "No religion"
+        CHRISTIAN = "christian", "Christian"
+        HINDU = "hindu", "Hindu"
+        MUSLIM = "muslim", "Muslim"
+        SIKH = "sikh", "Sikh"
+        OTHER = "other", "Another religion or belief"
+        PREFER_NOT_TO_SAY = PREFER_NOT_TO_SAY, "Prefer not to say"
+
+    person = models.OneToOneField(User, on_delete=models.CASCADE, related_name="equality_monitoring")
+    age_band = models.CharField("Age", max_length=20, choices=AgeBand.choices, blank=True)
+    sex = models.CharField("Sex", max_length=20, choices=Sex.choices, blank=True)
+    ethnicity = models.CharField("Ethnic group", max_length=20, choices=Ethnicity.choices, blank=True)
+    disability = models.CharField(
+        "Do you consider yourself to have a disability or long-term condition?",
+        max_length=20,
+        choices=Disability.choices,
+        blank=True,
+    )
+    sexual_orientation = models.CharField(
+        "Sexual orientation", max_length=20, choices=SexualOrientation.choices, blank=True
+    )
+    religion = models.CharField("Religion or belief", max_length=20, choices=Religion.choices, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # The characteristics programme reach may break down by (only in suppressed aggregates).
+    CHARACTERISTICS = ("age_band", "sex", "ethnicity", "disability", "sexual_orientation", "religion")
+
+    class Meta:
+        verbose_name = "equality-monitoring answers"
+        verbose_name_plural = "equality-monitoring answers"
+
+    def __str__(self):
+        # Deliberately says nothing about the answers.
+        return f"Equality-monitoring answers #{self.pk}"

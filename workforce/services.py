@@ -10,7 +10,16 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from . import importing
-from .models import Band, MetricDefinition, Observation, Organisation, StaffGroup, User, WorkforceImport
+from .models import (
+    Band,
+    EqualityMonitoring,
+    MetricDefinition,
+    Observation,
+    Organisation,
+    StaffGroup,
+    User,
+    WorkforceImport,
+)
 from .roles import Role
 
 logger = logging.getLogger(__name__)
@@ -444,3 +453,21 @@ def _apply(workforce_import_id: int) -> WorkforceImport:
         },
     )
     return workforce_import
+
+
+def equality_monitoring_update(*, person: User, answers: dict[str, str]) -> EqualityMonitoring:
+    """Save this person's own equality-monitoring answers; every answer is optional."""
+    unknown = set(answers) - set(EqualityMonitoring.CHARACTERISTICS)
+    if unknown:
+        raise ValidationError(f"Unknown question: {', '.join(sorted(unknown))}.")
+    record, _ = EqualityMonitoring.objects.get_or_create(person=person)
+    for field, value in answers.items():
+        setattr(record, field, value or "")
+    record.full_clean(exclude=["person"])
+    record.save()
+    return record
+
+
+def equality_monitoring_delete(*, person: User) -> None:
+    """Forget this person's equality-monitoring answers altogether."""
+    EqualityMonitoring.objects.filter(person=person).delete()

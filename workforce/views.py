@@ -13,8 +13,8 @@ from django_tables2 import RequestConfig, SingleTableMixin
 from . import charts, culture, exports, importing, selectors, services
 from .exports import csv_bytes, xlsx_bytes
 from .filters import PeopleFilter, WorkforceFigureFilter
-from .forms import CultureFilterForm, ProfileForm, RolesForm, WorkforceImportForm
-from .models import Observation
+from .forms import CultureFilterForm, EqualityMonitoringForm, ProfileForm, RolesForm, WorkforceImportForm
+from .models import EqualityMonitoring, Observation
 from .tables import (
     OrganisationBreakdownTable,
     PeopleTable,
@@ -416,3 +416,35 @@ class ConfirmActionMixin:
         else:
             messages.success(request, self.done.format(obj=self.object))
         return redirect(self.get_cancel_url())
+
+
+class EqualityMonitoringView(BreadcrumbMixin, FormView):
+    """Who: any signed-in user, for their own answers only (there is no way to open anyone else's)."""
+
+    template_name = "workforce/equality_monitoring.html"
+    form_class = EqualityMonitoringForm
+    breadcrumbs = (("Home", "home"), ("Your profile", "workforce:profile"))
+
+    def get_form_kwargs(self):
+        record = EqualityMonitoring.objects.filter(person=self.request.user).first()
+        return {**super().get_form_kwargs(), "instance": record}
+
+    def get_context_data(self, **kwargs):
+        answered = EqualityMonitoring.objects.filter(person=self.request.user).exists()
+        return super().get_context_data(answered=answered, **kwargs)
+
+    def form_valid(self, form):
+        if "delete" in self.request.POST:
+            services.equality_monitoring_delete(person=self.request.user)
+            messages.success(self.request, "Your equality-monitoring answers have been deleted.")
+            return redirect("workforce:profile")
+        try:
+            services.equality_monitoring_update(
+                person=self.request.user,
+                answers={name: form.cleaned_data[name] for name in EqualityMonitoring.CHARACTERISTICS},
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "Your equality-monitoring answers have been saved.")
+        return redirect("workforce:profile")

@@ -130,9 +130,27 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Programmes: lapse waiting-list offers past their deadline; remind people the day before a session.
     "programmes-offers-expire": {"task": "programmes.tasks.offers_expire", "schedule": crontab(minute="*/5")},
+    "programmes-notifications-resend": {
+        "task": "programmes.tasks.notifications_resend_unsent",
+        "schedule": crontab(minute="*/15"),
+    },
     "programmes-session-reminders": {
         "task": "programmes.tasks.session_reminders_send",
         "schedule": crontab(hour=7, minute=30),
+    },
+    # Programmes, learning (issue 4): final completion statuses for ended cohorts, certificates re-issued
+    # when details change, evaluation surveys sent when due.
+    "completions-refresh-ended-cohorts": {
+        "task": "programmes.tasks.completions_refresh_ended_cohorts_task",
+        "schedule": crontab(15, 2),
+    },
+    "certificates-refresh": {
+        "task": "programmes.tasks.certificates_refresh_task",
+        "schedule": crontab(30, 2),
+    },
+    "survey-invitations-send-due": {
+        "task": "programmes.tasks.survey_invitations_send_due_task",
+        "schedule": crontab(0, 8),
     },
 }
 # Redis redelivers a message whose worker died without acking it after this many seconds.

@@ -3,6 +3,7 @@ person promoted, approval by a line manager, and the calendar file. Every page i
 
 import datetime
 
+from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from programmes.models import Cohort, Enrolment, Pillar
@@ -14,6 +15,8 @@ from tests.programmes.factories import (
     SessionFactory,
     WorkstreamFactory,
 )
+from workforce.models import StaffGroup
+from workforce.roles import Role
 
 
 def sign_in(journey, user):
@@ -115,6 +118,30 @@ def test_join_a_waiting_list_withdraw_and_see_the_next_person_promoted(journey):
     assert Enrolment.objects.get(person=waiter).status == "confirmed"
 
 
+def test_an_offered_place_is_accepted_and_a_declined_request_shows_its_reason(journey):
+    _nursing, bystander = catalogue_world()
+    cohort = CohortFactory(programme=bystander, name="Spring cohort", capacity=1)
+    other = CohortFactory(programme=bystander, name="Summer cohort", approval_required=True)
+    staff = UserFactory(staff_group=StaffGroup.objects.get(name="Medical and dental"))
+    EnrolmentFactory(
+        cohort=cohort,
+        person=staff,
+        status=Enrolment.Status.OFFERED,
+        offer_expires_at=timezone.now() + datetime.timedelta(hours=20),
+    )
+    EnrolmentFactory(cohort=other, person=staff, status="declined", decision_reason="Ward staffing in March")
+    page = journey.page
+    sign_in(journey, staff)
+    journey.goto("/my-learning/")
+    assert page.get_by_text("Reason: Ward staffing in March").is_visible()
+    page.get_by_role("button", name="Accept the place on Active Bystander").click()
+    journey.check_accessibility()
+    assert page.get_by_text("is confirmed").first.is_visible()
+    journey.goto("/programmes/medical-leadership/")
+    journey.goto("/programmes/?open_to_me=on&open_now=on&format=online&pillar=reform")
+    assert page.get_by_text("No programmes match").is_visible()
+
+
 def test_request_a_place_and_the_line_manager_approves_it(journey):
     _nursing, bystander = catalogue_world()
     cohort = CohortFactory(programme=bystander, name="Approval cohort", capacity=5, approval_required=True)
@@ -140,7 +167,18 @@ def test_request_a_place_and_the_line_manager_approves_it(journey):
     assert Enrolment.objects.get(person=staff, cohort=cohort).status == "confirmed"
 
 
-def test_the_lead_sees_the_cohort_page_and_my_learning_with_every_state(journey, programme_lead):
+def lead_with_role():
+    """A programme lead. The role group comes from a data migration; an earlier transactional test's flush
+    may have removed it, so make sure it exists with its permission."""
+    group, _ = Group.objects.get_or_create(name=Role.PROGRAMME_LEAD)
+    group.permissions.add(
+        Permission.objects.get(content_type__app_label="programmes", codename="lead_programmes")
+    )
+    return UserFactory(first_name="Lee", last_name="Lead", roles=[Role.PROGRAMME_LEAD])
+
+
+def test_the_lead_sees_the_cohort_page_and_my_learning_with_every_state(journey):
+    programme_lead = lead_with_role()
     _nursing, bystander = catalogue_world()
     bystander.lead = programme_lead
     bystander.save()
@@ -164,3 +202,29 @@ def test_the_lead_sees_the_cohort_page_and_my_learning_with_every_state(journey,
     assert page.get_by_text("1 of 1 taken; 1 waiting").is_visible()
     journey.goto("/my-learning/")
     assert page.get_by_text("Waiting list: number 1").is_visible()
+
+    # Every form a lead uses, axe-checked, with its error state.
+    other = CohortFactory(programme=bystander, name="Autumn cohort", capacity=5)
+    holder = Enrolment.objects.get(cohort=cohort, status="confirmed")
+    journey.goto(f"/cohorts/{cohort.pk}/people/{holder.pk}/move/")
+    page.get_by_label("Move to cohort").select_option(
+        label=f"Autumn cohort (starts {other.starts_on:%-d %B %Y})"
+    )
+    page.get_by_role("button", name="Move").click()
+    journey.check_accessibility()
+    assert "moved to Autumn cohort" in page.locator(".nhsuk-notification-banner__heading").inner_text()
+    journey.goto(f"/cohorts/{cohort.pk}/edit/")
+    page.get_by_label("Capacity").fill("-1")
+    page.get_by_role("button", name="Save cohort").click()
+    journey.check_accessibility()
+    assert page.locator(".nhsuk-error-summary").is_visible()
+    journey.goto(f"/cohorts/{cohort.pk}/sessions/new/")
+    page.get_by_role("button", name="Save session").click()
+    journey.check_accessibility()
+    assert page.locator(".nhsuk-error-summary").is_visible()
+    journey.goto(f"/programmes/{bystander.slug}/cohorts/new/")
+    journey.goto(f"/cohorts/{other.pk}/cancel/")
+    page.get_by_label("Why is the cohort cancelled?").fill("The trainer is unwell")
+    page.get_by_role("button", name="Cancel the cohort").click()
+    journey.check_accessibility()
+    assert page.get_by_text("Autumn cohort is cancelled").is_visible()

@@ -12,7 +12,11 @@ pytestmark = pytest.mark.django_db
 
 
 def counts():
-    return tuple(m.objects.count() for m in (Organisation, StaffGroup, Band, User, EmailAddress))
+    from programmes.models import Attendance, Certificate, Completion, SurveyResponse
+
+    models = (Organisation, StaffGroup, Band, User, EmailAddress)
+    models += (Attendance, Completion, Certificate, SurveyResponse)  # issue 4's demo data
+    return tuple(m.objects.count() for m in models)
 
 
 def test_seed_demo_creates_llr_organisations_and_demo_accounts(settings):
@@ -68,3 +72,19 @@ def test_seed_demo_refuses_to_run_on_a_live_portal(settings):
     assert User.objects.count() == 0
     call_command("seed_demo", "--force")
     assert User.objects.exclude(email__contains=".demo@").count() == 4
+
+
+def test_seed_demo_fills_the_learning_pages(settings):
+    """Issue 4: past cohorts with attendance, completions, certificates and evaluation responses."""
+    from programmes.models import Attendance, Certificate, Completion, ExternalLearning, SurveyResponse
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    assert Attendance.objects.count() > 100
+    statuses = set(Completion.objects.values_list("status", flat=True))
+    assert {"completed", "not_completed", "in_progress"} <= statuses
+    assert Certificate.objects.count() == Completion.objects.filter(status="completed").count() > 20
+    assert SurveyResponse.objects.count() >= 20
+    staff = User.objects.get(email="staff@example.org")
+    assert Completion.objects.filter(enrolment__person=staff, status="completed").exists()
+    assert ExternalLearning.objects.filter(person=staff).count() == 2

@@ -119,7 +119,8 @@ def test_query_counts_do_not_grow_with_programmes_or_enrolments(client):
     after = {name: page_queries(client, url) for name, url in pages(small[0]).items()}
     # catalogue_page_2 is the first page with only 10 programmes and page 2 with 1,000.
     assert after == before, (before, after)
-    assert before["programme"] <= 12 and before["catalogue"] <= 10
+    # The programme page includes issue 4's case study: its outcome and two queries of live figures.
+    assert before["programme"] <= 12 + 3 and before["catalogue"] <= 10
 
 
 @pytest.mark.bench

@@ -20,9 +20,22 @@ THREADS = 50
 CAPACITY = 5
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    # serialized_rollback: the flush after each test leaves the migrations' rows (role groups) restorable for
+    # the transactional tests that follow (the browser journeys).
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks"),
 ]
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _restore_migration_rows(django_db_blocker):
+    """After this module's flushes, put the migrations' rows (content types, permissions, role groups) back
+    for whatever runs next, as a serialized-rollback test would at its own start."""
+    yield
+    with django_db_blocker.unblock():
+        contents = getattr(connection, "_test_serialized_contents", None)
+        if contents:
+            connection.creation.deserialize_db_from_string(contents)
 
 
 def _fire(cohort, people, *, lock, pause):

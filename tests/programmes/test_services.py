@@ -226,8 +226,13 @@ def test_approval_request_goes_to_the_line_manager_who_approves_a_place(mailoutb
     assert request.status == "awaiting_approval" and request.approver == manager
     assert {tuple(m.to) for m in mailoutbox} == {(person.email,), (manager.email,)}
     assert any("Approve or decline it" in m.body for m in mailoutbox if m.to == [manager.email])
+    mailoutbox.clear()
     decided = committed(services.enrolment_decide, enrolment=request, decided_by=manager, approve=True)
     assert decided.status == "confirmed"
+    (decision_mail,) = mailoutbox
+    assert decision_mail.to == [person.email] and "approved and your place is confirmed" in decision_mail.body
+    cal, _ = calendar_of(decision_mail)
+    assert cal["METHOD"] == "REQUEST"
     # A replay of the same decision changes nothing.
     again = committed(services.enrolment_decide, enrolment=request, decided_by=manager, approve=True)
     assert again.status == "confirmed"
@@ -365,3 +370,34 @@ def test_beat_runs_the_offer_expiry_and_reminder_tasks(settings):
     scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert {"programmes.tasks.offers_expire", "programmes.tasks.session_reminders_send"} <= scheduled
     assert scheduled <= set(app.tasks)
+
+
+def test_cancelling_a_cohort_withdraws_everyone_and_cancels_their_calendars(
+    staff_user, academy_admin, mailoutbox
+):
+    cohort = CohortFactory(capacity=1)
+    SessionFactory(cohort=cohort)
+    holder = enrol(cohort, staff_user)
+    waiting = enrol(cohort)
+    mailoutbox.clear()
+    with pytest.raises(ValidationError, match="Give a reason"):
+        committed(services.cohort_cancel, cohort=cohort, cancelled_by=academy_admin, reason=" ")
+    committed(services.cohort_cancel, cohort=cohort, cancelled_by=academy_admin, reason="Venue closed")
+    committed(services.cohort_cancel, cohort=cohort, cancelled_by=academy_admin, reason="Venue closed")
+    assert set(Enrolment.objects.filter(cohort=cohort).values_list("status", flat=True)) == {"withdrawn"}
+    assert len(mailoutbox) == 2
+    holder_mail = next(m for m in mailoutbox if m.to == [holder.person.email])
+    assert "Venue closed" in holder_mail.body
+    cal, _ = calendar_of(holder_mail)
+    assert cal["METHOD"] == "CANCEL"
+    waiting_mail = next(m for m in mailoutbox if m.to == [waiting.person.email])
+    assert not [a for a in waiting_mail.attachments if a[0].endswith(".ics")]
+
+
+def test_unsent_notifications_are_queued_again_and_sent_once(staff_user, mailoutbox):
+    with TestCase.captureOnCommitCallbacks(execute=False):  # the broker "lost" the task
+        services.enrolment_create(cohort=CohortFactory(), person=staff_user)
+    assert services.notifications_resend_unsent(older_than=datetime.timedelta(minutes=10)) == 0
+    assert services.notifications_resend_unsent(older_than=datetime.timedelta(0)) == 1
+    assert services.notifications_resend_unsent(older_than=datetime.timedelta(0)) == 0
+    assert len(mailoutbox) == 1

@@ -41,6 +41,7 @@ def urls_for(world):
         "cohort": ("get", reverse("programmes:cohort", args=[c.pk])),
         "cohort_edit": ("get", reverse("programmes:cohort_edit", args=[c.pk])),
         "cohort_create": ("get", reverse("programmes:cohort_create", args=[p.slug])),
+        "cohort_cancel": ("get", reverse("programmes:cohort_cancel", args=[c.pk])),
         "cohort_export": ("get", reverse("programmes:cohort_export", args=[c.pk])),
         "move": ("get", reverse("programmes:move", args=[c.pk, e.pk])),
         "session_create": ("get", reverse("programmes:session_create", args=[c.pk])),
@@ -52,11 +53,11 @@ def urls_for(world):
 ALL_PAGES = [
     "catalogue", "programme", "enrol", "my_learning", "withdraw", "accept", "decline", "calendar",
     "approvals", "approval", "cohorts", "cohort", "cohort_edit", "cohort_create", "cohort_export", "move",
-    "session_create", "session_edit", "session_cancel",
+    "session_create", "session_edit", "session_cancel", "cohort_cancel",
 ]  # fmt: skip
 LEAD_PAGES = [
     "cohorts", "cohort", "cohort_edit", "cohort_create", "cohort_export", "move", "session_create",
-    "session_edit", "session_cancel",
+    "session_edit", "session_cancel", "cohort_cancel",
 ]  # fmt: skip
 OWN_ENROLMENT_PAGES = ["withdraw", "accept", "decline", "calendar"]
 
@@ -304,3 +305,56 @@ def test_cohort_capacity_cannot_drop_below_places_held(client, world, programme_
     assert client.post(reverse("programmes:cohort_edit", args=[cohort.pk]), data).status_code == 302
     cohort.refresh_from_db()
     assert cohort.capacity == 10
+
+
+def test_the_lead_cancels_a_cohort_and_everyone_is_withdrawn(client, world, programme_lead):
+    client.force_login(programme_lead)
+    url = reverse("programmes:cohort_cancel", args=[world["cohort"].pk])
+    assert "Give a reason" not in client.get(url).content.decode()
+    response = client.post(url, {"reason": ""})
+    assert response.status_code == 200
+    response = client.post(url, {"reason": "The trainer is unwell"}, follow=True)
+    assert "is cancelled" in response.content.decode()
+    world["enrolment"].refresh_from_db()
+    assert world["enrolment"].status == "withdrawn"
+    assert "The trainer is unwell" in world["enrolment"].decision_reason
+
+
+def test_accept_an_offered_place_from_my_learning(client, staff_user):
+    cohort = CohortFactory(capacity=1)
+    offer = EnrolmentFactory(
+        cohort=cohort,
+        person=staff_user,
+        status=Enrolment.Status.OFFERED,
+        offer_expires_at=timezone.now() + datetime.timedelta(hours=5),
+    )
+    client.force_login(staff_user)
+    content = client.get(reverse("programmes:my_learning")).content.decode()
+    assert "Places offered to you" in content and "Accept the place" in content
+    response = client.post(reverse("programmes:accept_offer", args=[offer.pk]), follow=True)
+    assert "is confirmed" in response.content.decode()
+    offer.refresh_from_db()
+    assert offer.status == "confirmed"
+
+
+def test_the_lead_adds_a_cohort_and_a_session(client, world, programme_lead):
+    client.force_login(programme_lead)
+    starts = timezone.localdate() + datetime.timedelta(days=60)
+    data = {
+        "name": "Autumn cohort",
+        "starts_on": starts,
+        "ends_on": starts + datetime.timedelta(days=7),
+        "venue": "County Hall",
+        "online_link": "",
+        "capacity": 15,
+        "promotion": "direct",
+        "offer_hours": 24,
+    }
+    response = client.post(reverse("programmes:cohort_create", args=["active-bystander"]), data)
+    cohort = Cohort.objects.get(name="Autumn cohort")
+    assert response["Location"] == reverse("programmes:cohort", args=[cohort.pk])
+    assert cohort.programme == world["programme"] and cohort.capacity == 15
+    url = reverse("programmes:session_create", args=[cohort.pk])
+    response = client.post(url, {"title": "Day 1", "date": starts, "starts_at": "09:00", "ends_at": "12:00"})
+    assert response.status_code == 302
+    assert cohort.sessions.get().title == "Day 1"

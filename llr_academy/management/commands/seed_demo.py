@@ -4,6 +4,7 @@ from django.db import transaction
 
 import pledges.demo
 import programmes.demo
+import programmes.demo_learning
 import workforce.demo
 
 
@@ -26,10 +27,15 @@ class Command(BaseCommand):
             users = workforce.demo.seed()
             programmes.demo.seed()
             # After programmes, so the objectives link to the programmes that serve them.
+            # Attendance, completions, certificates and evaluation responses for the programmes' cohorts.
+            learning = programmes.demo_learning.seed_learning()
+            # After programmes, so the objectives link to the programmes that serve them.
             strategy = pledges.demo.seed()
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo data loaded; {len(users)} demo accounts ready; {strategy['pledges']} pledges, "
-                f"{strategy['objectives']} objectives and {strategy['updates']} progress updates."
+                f"Demo data loaded; {len(users)} demo accounts ready; "
+                f"{learning['enrolments']} places in {learning['cohorts']} cohorts with attendance; "
+                f"{strategy['pledges']} pledges, {strategy['objectives']} objectives and "
+                f"{strategy['updates']} progress updates."
             )
         )
