@@ -10,23 +10,16 @@ class NavItem:
     permission: str | None = None  # None: every signed-in user
 
 
-# The header navigation; each role sees the items it may open. Later features add their entry here.
+# The header navigation; each role sees the items it may open.
 NAVIGATION = (
+    # Kept short so the NHS.UK header never folds links into "More"; everything else is a home card.
     NavItem("Home", "home"),
-    NavItem("Workforce", "workforce:dashboard", "workforce.view_workforce_dashboard"),
     NavItem("Programmes", "programmes:catalogue"),
     NavItem("My learning", "programmes:my_learning"),
     NavItem("Your cohorts", "programmes:cohorts", "programmes.lead_programmes"),
-    NavItem("People and roles", "workforce:people", "workforce.manage_people"),
-    NavItem("Culture and inclusion", "workforce:culture", "workforce.view_workforce_dashboard"),
-    NavItem("Import figures", "workforce:import", "workforce.import_workforce_figures"),
     NavItem("Board overview", "pledges:board", "pledges.view_board_overview"),
+    NavItem("Workforce", "workforce:dashboard", "workforce.view_workforce_dashboard"),
     NavItem("Pledges", "pledges:list"),
-    NavItem("Manage pledges", "pledges:manage_pledges", "pledges.manage_pledges"),
-    NavItem("Learning record", "programmes:learning_record"),
-    NavItem("Attendance", "programmes:sessions", "programmes.lead_programmes"),
-    NavItem("Evaluation", "programmes:evaluations", "programmes.lead_programmes"),
-    NavItem("Programme reach", "programmes:reach", "programmes.view_programme_reach"),
 )
 
 

@@ -83,7 +83,12 @@ def test_web_worker_and_beat_serve_requests_and_run_tasks(stack_database, stack_
 
         # A task sent through Redis is executed by the worker process.
         client = Celery(broker=stack_redis_url, backend=stack_redis_url)
-        ran_at = client.send_task("llr_academy.tasks.record_worker_heartbeat").get(timeout=60)
+        ran_at = client.send_task("llr_academy.tasks.record_worker_heartbeat").get(
+            timeout=60,
+            # Earlier tests in this process can leave Celery's "inside a task" flag set; this test is a
+            # client waiting on a separate worker process, so the guard does not apply.
+            disable_sync_subtasks=False,
+        )
         assert abs(time.time() - ran_at) < 60
         status, body = wait_for_http(f"http://127.0.0.1:{port}/healthz")
         assert b'"worker_heartbeat_age_seconds": null' not in body
