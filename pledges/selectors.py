@@ -347,11 +347,10 @@ def programme_reach_headlines() -> list[tuple[str, str]] | None:
     """Who the programmes reach, system-wide, as (label, value) pairs; None until there are enrolments.
 
     Counts of people go through small-number suppression, as everywhere the board sees people.
-    HOOK (issue 4): completions and attendance arrive with the learning record; add them here.
     """
     from django.db.models import Count, Q
 
-    from programmes.models import Enrolment
+    from programmes.models import Completion, Enrolment
     from workforce.suppression import suppress_count
 
     confirmed = Q(status=Enrolment.Status.CONFIRMED)
@@ -361,6 +360,7 @@ def programme_reach_headlines() -> list[tuple[str, str]] | None:
         places=Count("pk", filter=confirmed),
         waiting=Count("pk", filter=Q(status=Enrolment.Status.WAITING)),
         programmes=Count("cohort__programme", filter=confirmed, distinct=True),
+        completed=Count("person", filter=Q(completion__status=Completion.Status.COMPLETED), distinct=True),
     )
     if not totals["any"]:
         return None
@@ -368,6 +368,7 @@ def programme_reach_headlines() -> list[tuple[str, str]] | None:
         ("People with a confirmed place", str(suppress_count(totals["people"]))),
         ("Confirmed places", str(suppress_count(totals["places"]))),
         ("On waiting lists", str(suppress_count(totals["waiting"]))),
+        ("People who completed a programme", str(suppress_count(totals["completed"]))),
         ("Programmes with people enrolled", str(totals["programmes"])),
     ]
 

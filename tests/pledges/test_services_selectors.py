@@ -301,20 +301,24 @@ def test_demo_seed_is_idempotent_and_never_invents_wording():
 
 
 def test_programme_reach_is_empty_until_people_enrol_then_suppressed_totals():
-    from programmes.models import Enrolment
+    from programmes.models import Completion, Enrolment
 
     from ..programmes.factories import CohortFactory, EnrolmentFactory
 
     assert selectors.programme_reach_headlines() is None
     cohort = CohortFactory()
-    for _ in range(12):
-        EnrolmentFactory(cohort=cohort, status=Enrolment.Status.CONFIRMED)
+    for number in range(12):
+        enrolment = EnrolmentFactory(cohort=cohort, status=Enrolment.Status.CONFIRMED)
+        # 9 completed (shown rounded to 10), 3 still in progress (not counted).
+        status = Completion.Status.COMPLETED if number < 9 else Completion.Status.IN_PROGRESS
+        Completion.objects.create(enrolment=enrolment, status=status, computed_status=status)
     for position in range(1, 4):
         EnrolmentFactory(cohort=cohort, status=Enrolment.Status.WAITING, queue_number=position)
     assert dict(selectors.programme_reach_headlines()) == {
         "People with a confirmed place": "10",
         "Confirmed places": "10",
         "On waiting lists": "*",
+        "People who completed a programme": "10",
         "Programmes with people enrolled": "1",
     }
 
