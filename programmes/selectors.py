@@ -420,7 +420,7 @@ def learning_record(*, person: User) -> LearningRecord:
     """A person's programmes with the academy (CPD hours count once completed) and learning elsewhere."""
     record = LearningRecord(person=person)
     enrolments = (
-        Enrolment.objects.filter(person=person)
+        Enrolment.objects.filter(person=person, moved_to__isnull=True)
         .filter(
             Q(status=Enrolment.Status.CONFIRMED)
             | Q(status=Enrolment.Status.WITHDRAWN, confirmed_at__isnull=False)
@@ -764,7 +764,7 @@ def programme_figures(*, programme: Programme) -> ProgrammeFigures:
         status=Enrolment.Status.WITHDRAWN, confirmed_at__isnull=False
     )
     totals = (
-        Enrolment.objects.filter(cohort__programme=programme)
+        Enrolment.objects.filter(cohort__programme=programme, moved_to__isnull=True)
         .exclude(cohort__status=Cohort.Status.CANCELLED)
         .aggregate(
             enrolled=Count("pk", filter=held_place),
@@ -837,10 +837,14 @@ def reach_enrolments(
     starts_from: datetime.date | None = None,
     starts_to: datetime.date | None = None,
 ) -> QuerySet[Enrolment]:
-    """Enrolments that held a place, by the programme's workstream and pillar and the cohort's start."""
+    """Enrolments that held a place, by the programme's workstream and pillar and the cohort's start.
+
+    A person a lead moved to another cohort counts once, in the cohort they were moved to.
+    """
     qs = Enrolment.objects.filter(
         Q(status=Enrolment.Status.CONFIRMED)
-        | Q(status=Enrolment.Status.WITHDRAWN, confirmed_at__isnull=False)
+        | Q(status=Enrolment.Status.WITHDRAWN, confirmed_at__isnull=False),
+        moved_to__isnull=True,
     ).exclude(cohort__status=Cohort.Status.CANCELLED)
     if workstream is not None:
         qs = qs.filter(cohort__programme__workstream=workstream)

@@ -496,3 +496,76 @@ def test_a_cancelled_cohort_counts_neither_in_reach_nor_in_the_figures(client, w
     from programmes.selectors import programme_figures
 
     assert programme_figures(programme=world["programme"]).enrolled == 1
+
+
+def test_a_person_moved_between_cohorts_counts_once(client, world, board_member, programme_lead):
+    from programmes.models import Enrolment
+    from programmes.selectors import learning_record, programme_figures
+
+    from .factories import CohortFactory
+
+    programme = world["programme"]
+    source = CohortFactory(programme=programme, capacity=10)
+    target = CohortFactory(programme=programme, capacity=10)
+    people = [place(source) for _ in range(8)]
+    for enrolment in people:
+        services.enrolment_move(enrolment=enrolment, to_cohort=target, moved_by=programme_lead)
+    old = Enrolment.objects.get(pk=people[0].pk)
+    assert old.status == Enrolment.Status.WITHDRAWN and old.moved_to.cohort == target
+    client.force_login(board_member)
+    rows = list(csv.reader(io.StringIO(client.get(urls(world)["reach_csv"]).content.decode("utf-8-sig"))))
+    assert rows[-1][:2] == ["All", "10"]  # 1 + 8 people = 9, rounded; counted twice it would be 17 -> 15
+    assert programme_figures(programme=programme).enrolled == 9
+    assert services.cohort_completions_refresh(cohort=source) == 0  # the move is not a withdrawal
+    assert not Completion.objects.filter(enrolment__cohort=source).exists()
+    record = learning_record(person=old.person)
+    assert [(r.provider, r.status) for r in record.programmes] == [(f"LLR Academy, {target.name}", "Booked")]
+
+
+def test_every_change_is_refused_to_other_roles(client, world, board_member):
+    """The pages' POSTs, not only their GETs, are refused to anyone who does not lead the programme."""
+    from programmes.models import CompletionRule, Survey
+
+    slug = world["programme"].slug
+    posts = {
+        "outcome_edit": (urls(world)["outcome_edit"], {"challenge": "Hijacked"}),
+        "completion_rule_edit": (urls(world)["completion_rule_edit"], {"min_attendance_percent": "0"}),
+        "cohort_completion": (urls(world)["cohort_completion"], {}),
+        "survey_edit": (reverse("programmes:survey_edit", args=[slug, "completion"]), {}),
+        "survey_default_edit": (reverse("programmes:survey_default_edit", args=["completion"]), {}),
+    }
+    for user in (UserFactory(), board_member, UserFactory(roles=[Role.PROGRAMME_LEAD])):
+        client.force_login(user)
+        for name, (url, data) in posts.items():
+            assert client.post(url, data).status_code == 403, (user, name)
+        assert client.get(urls(world)["certificate_download"]).status_code == 404
+    # The programme's own lead may not change the shared default survey either.
+    client.force_login(world["programme"].lead)
+    assert client.post(posts["survey_default_edit"][0], {}).status_code == 403
+    assert not ProgrammeOutcome.objects.exists()
+    assert not CompletionRule.objects.exists()
+    assert Survey.objects.filter(programme=world["programme"]).count() == 0
+    assert [q.text for q in Survey.objects.get(programme=None, kind="completion").questions.all()] == [
+        "Overall, how good was the programme?",
+        "What could be better?",
+    ]
+
+
+def test_another_lead_cannot_download_a_certificate(client, world):
+    client.force_login(UserFactory(roles=[Role.PROGRAMME_LEAD]))
+    assert client.get(urls(world)["certificate_download"]).status_code == 404
+
+
+def test_an_admin_creates_the_shared_default_survey_when_there_is_none(client, academy_admin):
+    from programmes.models import Survey
+
+    client.force_login(academy_admin)
+    url = reverse("programmes:survey_default_edit", args=["follow-up"])
+    assert Survey.objects.filter(programme=None, kind="follow_up").count() == 0
+    response = client.post(url)
+    assert response.status_code == 302
+    assert "The shared default survey has been created" in client.get(url).content.decode()
+    survey = Survey.objects.get(programme=None, kind="follow_up")
+    assert survey.send_after_months == 6
+    client.post(url)  # a second click changes nothing
+    assert Survey.objects.filter(programme=None, kind="follow_up").count() == 1
