@@ -2,6 +2,7 @@ import csv
 import datetime
 import io
 import re
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -569,3 +570,27 @@ def test_an_admin_creates_the_shared_default_survey_when_there_is_none(client, a
     assert survey.send_after_months == 6
     client.post(url)  # a second click changes nothing
     assert Survey.objects.filter(programme=None, kind="follow_up").count() == 1
+
+
+def test_the_programme_rating_leaves_out_cohorts_under_five_responses(world, programme_lead):
+    """Otherwise the one answer of a small cohort could be worked out from the programme and cohort
+    figures a lead sees side by side."""
+    from programmes.selectors import programme_cohort_results, programme_figures
+
+    cohort = world["cohort"]
+    answer(world["invitation"], 4)
+    for _ in range(4):
+        enrolment = place(cohort)
+        mark(cohort, enrolment, [PRESENT, PRESENT], programme_lead)
+        answer(enrolment.survey_invitations.get(kind="completion"), 4)
+    small = past_cohort(sessions=1, programme=world["programme"])
+    lone = place(small)
+    mark(small, lone, [PRESENT], programme_lead)
+    answer(lone.survey_invitations.get(kind="completion"), 1)
+    figures = programme_figures(programme=world["programme"])
+    assert (figures.average_rating, figures.rating_responses) == (Decimal("4.0"), 5)  # not 3.5 from 6
+    by_cohort = {
+        r.label: r for r in programme_cohort_results(programme=world["programme"], kind="completion")
+    }
+    assert by_cohort[small.name].responses == 1 and by_cohort[small.name].questions == []
+    assert figures.follow_up_rating is None and figures.follow_up_responses == 0
