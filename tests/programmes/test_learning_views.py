@@ -361,6 +361,9 @@ def test_reach_filters_by_workstream_pillar_and_period(client, world, board_memb
     response = client.get(urls(world)["reach_csv"], {"dimension": "band", "starts_from": start})
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[-1] == ["All", "0", "0", ""]
+    page = client.get(urls(world)["reach"], {"dimension": "band", "starts_from": start}).content.decode()
+    assert "Nobody has held a place on a programme that matches these filters yet" in page
+    assert "Nobody has held a place" not in client.get(urls(world)["reach"]).content.decode()
     page = client.get(
         urls(world)["reach"], {"starts_from": "2027-01-01", "starts_to": "2026-01-01"}
     ).content.decode()
