@@ -597,3 +597,20 @@ def test_the_programme_rating_leaves_out_cohorts_under_five_responses(world, pro
     }
     assert by_cohort[small.name].responses == 1 and by_cohort[small.name].questions == []
     assert figures.follow_up_rating is None and figures.follow_up_responses == 0
+
+
+def test_an_answered_question_keeps_its_type_on_the_edit_page(client, world, academy_admin):
+    survey = world["invitation"].survey  # the shared default end-of-programme survey
+    answer(world["invitation"], 5, "Great")
+    client.force_login(academy_admin)
+    url = reverse("programmes:survey_default_edit", args=["completion"])
+    questions = [
+        {"text": q.text, "kind": q.kind, "required": q.required, "is_overall_rating": False}
+        for q in survey.questions.order_by("order")
+    ]
+    questions[0]["kind"] = "text"
+    response = client.post(url, formset_data(survey, questions))
+    page = response.content.decode()
+    assert "already has answers, so its type of answer cannot be changed" in page
+    assert "<title>Error:" in page
+    assert survey.questions.get(order=1).kind == "rating"
