@@ -258,6 +258,11 @@ class Enrolment(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # Set when a lead moved the person to another cohort of the programme: this row then records the move,
+    # not a withdrawal, and counts neither in reach nor in the programme's figures (the new one does).
+    moved_to = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="moved_from"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])

@@ -420,7 +420,7 @@ def learning_record(*, person: User) -> LearningRecord:
     """A person's programmes with the academy (CPD hours count once completed) and learning elsewhere."""
     record = LearningRecord(person=person)
     enrolments = (
-        Enrolment.objects.filter(person=person)
+        Enrolment.objects.filter(person=person, moved_to__isnull=True)
         .filter(
             Q(status=Enrolment.Status.CONFIRMED)
             | Q(status=Enrolment.Status.WITHDRAWN, confirmed_at__isnull=False)
@@ -758,13 +758,13 @@ class ProgrammeFigures:
 
 
 def programme_figures(*, programme: Programme) -> ProgrammeFigures:
-    """Live figures beside the case study, in two queries: whole-programme totals, and ratings (shown
-    only from MIN_RESPONSES responses)."""
+    """Live figures beside the case study, in two queries: whole-programme totals, and ratings (from the
+    cohorts with at least MIN_RESPONSES responses each)."""
     held_place = Q(status=Enrolment.Status.CONFIRMED) | Q(
         status=Enrolment.Status.WITHDRAWN, confirmed_at__isnull=False
     )
     totals = (
-        Enrolment.objects.filter(cohort__programme=programme)
+        Enrolment.objects.filter(cohort__programme=programme, moved_to__isnull=True)
         .exclude(cohort__status=Cohort.Status.CANCELLED)
         .aggregate(
             enrolled=Count("pk", filter=held_place),
@@ -775,32 +775,40 @@ def programme_figures(*, programme: Programme) -> ProgrammeFigures:
             ),
         )
     )
+    # Ratings come only from cohorts whose own results are shown (MIN_RESPONSES answers or more): a
+    # programme figure that also took in a smaller cohort would let anyone who sees both work out what
+    # those few people said.
     overall = Q(answers__question__is_overall_rating=True, answers__rating__isnull=False)
-    ratings = SurveyResponse.objects.filter(invitation__enrolment__cohort__programme=programme).aggregate(
-        **{
-            f"{name}_{what}": fn
-            for name, kind in (("end", "completion"), ("follow", "follow_up"))
-            for what, fn in (
-                ("responses", Count("pk", distinct=True, filter=Q(invitation__kind=kind))),
-                ("total", Sum("answers__rating", filter=overall & Q(invitation__kind=kind))),
-                ("answers", Count("answers", filter=overall & Q(invitation__kind=kind))),
-            )
-        }
+    per_cohort = (
+        SurveyResponse.objects.filter(invitation__enrolment__cohort__programme=programme)
+        .values("invitation__kind", "invitation__enrolment__cohort")
+        .annotate(
+            responses=Count("pk", distinct=True),
+            total=Sum("answers__rating", filter=overall),
+            answers=Count("answers", filter=overall),
+        )
+        .order_by()
     )
+    sums = {kind: [0, 0, 0] for kind in ("completion", "follow_up")}
+    for row in per_cohort:
+        if row["responses"] >= MIN_RESPONSES and row["invitation__kind"] in sums:
+            kind_sums = sums[row["invitation__kind"]]
+            kind_sums[0] += row["responses"]
+            kind_sums[1] += row["total"] or 0
+            kind_sums[2] += row["answers"]
 
-    def rating(name: str) -> Decimal | None:
-        if ratings[f"{name}_responses"] < MIN_RESPONSES:
-            return None
-        return _mean(ratings[f"{name}_total"] or 0, ratings[f"{name}_answers"])
+    def rating(kind: str) -> Decimal | None:
+        responses, total, answers = sums[kind]
+        return _mean(total, answers) if responses >= MIN_RESPONSES else None
 
     return ProgrammeFigures(
         enrolled=totals["enrolled"],
         completed=totals["completed"],
         decided=totals["decided"],
-        average_rating=rating("end"),
-        rating_responses=ratings["end_responses"],
-        follow_up_responses=ratings["follow_responses"],
-        follow_up_rating=rating("follow"),
+        average_rating=rating("completion"),
+        rating_responses=sums["completion"][0],
+        follow_up_responses=sums["follow_up"][0],
+        follow_up_rating=rating("follow_up"),
     )
 
 
@@ -837,10 +845,14 @@ def reach_enrolments(
     starts_from: datetime.date | None = None,
     starts_to: datetime.date | None = None,
 ) -> QuerySet[Enrolment]:
-    """Enrolments that held a place, by the programme's workstream and pillar and the cohort's start."""
+    """Enrolments that held a place, by the programme's workstream and pillar and the cohort's start.
+
+    A person a lead moved to another cohort counts once, in the cohort they were moved to.
+    """
     qs = Enrolment.objects.filter(
         Q(status=Enrolment.Status.CONFIRMED)
-        | Q(status=Enrolment.Status.WITHDRAWN, confirmed_at__isnull=False)
+        | Q(status=Enrolment.Status.WITHDRAWN, confirmed_at__isnull=False),
+        moved_to__isnull=True,
     ).exclude(cohort__status=Cohort.Status.CANCELLED)
     if workstream is not None:
         qs = qs.filter(cohort__programme__workstream=workstream)

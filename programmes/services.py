@@ -408,7 +408,11 @@ def enrolment_move(
     if held_place:
         _fill_places(source, now=now)
     moved = Enrolment(cohort=target, person=enrolment.person, created_at=now)
-    return _take_place_or_queue(target, moved, now=now)
+    moved = _take_place_or_queue(target, moved, now=now)
+    # The old row records the move, so reach and the figures count the person once (in the new cohort).
+    enrolment.moved_to = moved
+    enrolment.save(update_fields=["moved_to", "updated_at"])
+    return moved
 
 
 @transaction.atomic
@@ -426,6 +430,7 @@ def cohort_save(*, cohort: Cohort, now: datetime.datetime | None = None) -> Coho
     cohort.full_clean()
     cohort.save()
     _fill_places(cohort, now=now)
+    certificates_refresh_later(cohort_id=cohort.pk)  # its dates may have changed
     return cohort
 
 
@@ -581,6 +586,7 @@ def programme_save(*, programme: Programme, user, audience: dict | None = None) 
     programme.save()
     for name, values in (audience or {}).items():
         getattr(programme, name).set(values)
+    certificates_refresh_later(programme_id=programme.pk)  # its title or CPD hours may have changed
     return programme
 
 
@@ -779,7 +785,9 @@ def completion_recompute(*, enrolment: Enrolment, today: datetime.date | None = 
         .get(pk=enrolment.pk)
     )
     held_place = enrolment.status == Enrolment.Status.CONFIRMED or (
-        enrolment.status == Enrolment.Status.WITHDRAWN and enrolment.confirmed_at is not None
+        enrolment.status == Enrolment.Status.WITHDRAWN
+        and enrolment.confirmed_at is not None
+        and enrolment.moved_to_id is None  # moved to another cohort: the new enrolment has the completion
     )
     completion = Completion.objects.select_for_update().filter(enrolment=enrolment).first()
     if not held_place and completion is None:
@@ -964,10 +972,25 @@ def certificate_generate(*, certificate_id: int) -> Certificate | None:
     return certificate
 
 
-def certificates_refresh(*, today: datetime.date | None = None) -> int:
-    """Nightly: re-issue certificates whose details changed (a name, a programme title, CPD hours)."""
+def certificates_refresh(
+    *,
+    person_id: int | None = None,
+    programme_id: int | None = None,
+    cohort_id: int | None = None,
+    today: datetime.date | None = None,
+) -> int:
+    """Re-issue (same code) the certificates whose details changed: a name, a programme title, CPD hours,
+    the cohort's dates. Queued when a person, programme or cohort is saved (only theirs are checked) and
+    run nightly for all as a safety net. Returns how many were queued for re-issue."""
+    completions = Completion.objects.filter(status=Completion.Status.COMPLETED)
+    if person_id is not None:
+        completions = completions.filter(enrolment__person_id=person_id)
+    if programme_id is not None:
+        completions = completions.filter(enrolment__cohort__programme_id=programme_id)
+    if cohort_id is not None:
+        completions = completions.filter(enrolment__cohort_id=cohort_id)
     refreshed = 0
-    for completion in Completion.objects.filter(status=Completion.Status.COMPLETED).select_related(
+    for completion in completions.select_related(
         "enrolment__person", "enrolment__cohort__programme", "certificate"
     ):
         before = getattr(completion, "certificate", None)
@@ -975,6 +998,26 @@ def certificates_refresh(*, today: datetime.date | None = None) -> int:
         if certificate_request(completion=completion).details_hash != before_hash:
             refreshed += 1
     return refreshed
+
+
+def certificates_refresh_later(
+    *, person_id: int | None = None, programme_id: int | None = None, cohort_id: int | None = None
+) -> None:
+    """After the current transaction commits, check (in Celery) the certificates of one person, programme
+    or cohort whose details may have changed. Nothing is queued when they have no completions."""
+    completions = Completion.objects.filter(status=Completion.Status.COMPLETED)
+    if person_id is not None:
+        completions = completions.filter(enrolment__person_id=person_id)
+    if programme_id is not None:
+        completions = completions.filter(enrolment__cohort__programme_id=programme_id)
+    if cohort_id is not None:
+        completions = completions.filter(enrolment__cohort_id=cohort_id)
+    if not completions.exists():
+        return
+    from .tasks import certificates_refresh_task
+
+    kwargs = {"person_id": person_id, "programme_id": programme_id, "cohort_id": cohort_id}
+    transaction.on_commit(lambda: certificates_refresh_task.delay(**kwargs), robust=True)
 
 
 @dataclass(frozen=True)
@@ -988,10 +1031,12 @@ class CertificateCheck:
 def certificate_verify(*, code: str) -> CertificateCheck:
     """What the public page may say about a code: name, programme and date, and only for a valid one."""
     normalised = certificate_code_normalise(code)
+    # A certificate being re-issued (a changed name, say) stays valid meanwhile: it was issued before.
+    issued = models.Q(status=Certificate.Status.ISSUED) | models.Q(
+        status=Certificate.Status.PENDING, version__gte=1
+    )
     certificate = (
-        Certificate.objects.filter(code=normalised, status=Certificate.Status.ISSUED)
-        .select_related("completion")
-        .first()
+        Certificate.objects.filter(issued, code=normalised).select_related("completion").first()
         if normalised
         else None
     )
@@ -1187,6 +1232,91 @@ def survey_customise(*, programme: Programme, kind: str) -> Survey:
             )
             for q in default.questions.all()
         )
+    return survey
+
+
+@transaction.atomic
+def survey_default_create(*, kind: str) -> Survey:
+    """The shared default survey of this kind (created empty, with its title, if there is none yet)."""
+    if kind not in Survey.Kind.values:
+        raise ValidationError("Unknown survey.")
+    survey, _ = Survey.objects.get_or_create(
+        programme=None,
+        kind=kind,
+        defaults={
+            "title": Survey.Kind(kind).label,
+            "send_after_months": 6 if kind == Survey.Kind.FOLLOW_UP else 0,
+        },
+    )
+    return survey
+
+
+@transaction.atomic
+def survey_update(
+    *,
+    survey: Survey,
+    title: str,
+    introduction: str = "",
+    send_after_months: int | None = None,
+    questions: list[dict],
+) -> Survey:
+    """Save a survey and its questions as the edit page submits them, in the order given.
+
+    Each question is a dict of ``text``, ``kind``, ``required`` and ``is_overall_rating``, with ``pk`` for
+    an existing question and ``delete`` to remove one; existing questions left out are kept, after the
+    others. A question that already has answers keeps its type and cannot be removed (its answers would
+    lose their meaning); its wording may change.
+    """
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    existing = {q.pk: q for q in survey.questions.all()}
+    if any(q.get("pk") is not None and q["pk"] not in existing for q in questions):
+        raise ValidationError("A question on the page is not part of this survey any more; reload the page.")
+    kept = [q for q in questions if not q.get("delete")]
+    # Existing questions the list leaves out are kept as they are, after the others.
+    mentioned = {q.get("pk") for q in questions}
+    kept += [
+        {
+            "pk": pk,
+            **{name: getattr(question, name) for name in ("text", "kind", "required", "is_overall_rating")},
+        }
+        for pk, question in sorted(existing.items(), key=lambda item: (item[1].order, item[0]))
+        if pk not in mentioned
+    ]
+    survey_check_questions(questions=kept)
+    answered = set(
+        SurveyAnswer.objects.filter(question__survey=survey).values_list("question_id", flat=True).distinct()
+    )
+    for q in questions:
+        question = existing.get(q.get("pk"))
+        if question is None or question.pk not in answered:
+            continue
+        if q.get("delete"):
+            raise ValidationError(
+                f"“{question.text}” already has answers, so it cannot be removed; change its wording."
+            )
+        if q.get("kind") != question.kind:
+            raise ValidationError(
+                f"“{question.text}” already has answers, so its type of answer cannot be changed."
+            )
+    if survey.kind == Survey.Kind.FOLLOW_UP:
+        if send_after_months is None or not 1 <= send_after_months <= 36:
+            raise ValidationError({"send_after_months": "Enter a number of months from 1 to 36"})
+        survey.send_after_months = send_after_months
+    survey.title = (title or "").strip()
+    survey.introduction = (introduction or "").strip()
+    survey.full_clean()
+    survey.save()
+    removed = [q["pk"] for q in questions if q.get("delete") and q.get("pk") is not None]
+    SurveyQuestion.objects.filter(survey=survey, pk__in=removed).delete()
+    for order, q in enumerate(kept, start=1):
+        question = existing.get(q.get("pk")) or SurveyQuestion(survey=survey)
+        question.order = order
+        question.text = (q.get("text") or "").strip()
+        question.kind = q.get("kind")
+        question.required = bool(q.get("required"))
+        question.is_overall_rating = bool(q.get("is_overall_rating"))
+        question.full_clean()
+        question.save()
     return survey
 
 

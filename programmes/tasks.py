@@ -74,10 +74,13 @@ def certificate_generate_task(certificate_id: int) -> None:
 
 
 @shared_task(time_limit=30 * 60, soft_time_limit=29 * 60)
-def certificates_refresh_task() -> int:
+def certificates_refresh_task(
+    person_id: int | None = None, programme_id: int | None = None, cohort_id: int | None = None
+) -> int:
+    """Nightly for every certificate; queued after a save for one person's, programme's or cohort's."""
     from . import services
 
-    return services.certificates_refresh()
+    return services.certificates_refresh(person_id=person_id, programme_id=programme_id, cohort_id=cohort_id)
 
 
 @shared_task(

@@ -11,7 +11,6 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
@@ -1332,26 +1331,47 @@ class SurveyEditView(BreadcrumbMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         if self.survey is None:
             if self.programme is None:
-                self.survey = Survey.objects.create(
-                    kind=self.kind,
-                    title=Survey.Kind(self.kind).label,
-                    send_after_months=6 if self.kind == Survey.Kind.FOLLOW_UP else 0,
+                self.survey = services.survey_default_create(kind=self.kind)
+                messages.success(
+                    request, "The shared default survey has been created. Add its questions below."
                 )
             else:
                 self.survey = services.survey_customise(programme=self.programme, kind=self.kind)
-            messages.success(request, "This programme now has its own survey. Change the questions below.")
+                messages.success(
+                    request, "This programme now has its own survey. Change the questions below."
+                )
             return redirect(request.path)
         form = SurveyForm(request.POST, instance=self.survey)
         formset = SurveyQuestionFormSet(request.POST, instance=self.survey)
         if not (form.is_valid() and formset.is_valid()):
             return self.render_to_response(self.get_context_data(form=form, formset=formset), status=200)
-        with transaction.atomic():
-            form.save()
-            formset.save()
-            kept = [f.instance for f in formset.forms if f.instance.pk and not f.cleaned_data.get("DELETE")]
-            for order, question in enumerate(kept, start=1):
-                if question.order != order:
-                    question.order = order
-                    question.save(update_fields=["order"])
-        messages.success(request, f"“{self.survey.title}” has been saved.")
+        questions = [
+            {
+                "pk": f.instance.pk,
+                "delete": bool(f.cleaned_data.get("DELETE")),
+                **{
+                    name: f.cleaned_data.get(name)
+                    for name in ("text", "kind", "required", "is_overall_rating")
+                },
+            }
+            for f in formset.forms
+            # Blank extra rows are left out; so is a new row ticked for removal.
+            if f.cleaned_data
+            and (f.instance.pk or (f.cleaned_data.get("text") and not f.cleaned_data.get("DELETE")))
+        ]
+        try:
+            services.survey_update(
+                survey=self.survey,
+                title=form.cleaned_data["title"],
+                introduction=form.cleaned_data.get("introduction", ""),
+                send_after_months=form.cleaned_data.get("send_after_months"),
+                questions=questions,
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                _add_errors(form, error)
+            else:
+                formset._non_form_errors = formset.error_class(error.messages)
+            return self.render_to_response(self.get_context_data(form=form, formset=formset), status=200)
+        messages.success(request, f"“{form.cleaned_data['title']}” has been saved.")
         return redirect(request.path)

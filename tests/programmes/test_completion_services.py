@@ -285,3 +285,157 @@ def test_a_programme_survey_replaces_the_default(lead):
     mark(cohort, enrolment, [PRESENT], lead)
     assert enrolment.survey_invitations.get(kind="completion").survey == own
     assert enrolment.survey_invitations.get(kind="follow_up").survey.programme is None
+
+
+def test_a_name_change_reissues_the_certificate_at_once_with_the_same_code(
+    lead, django_capture_on_commit_callbacks
+):
+    from workforce.services import user_update_profile
+
+    with django_capture_on_commit_callbacks(execute=True):
+        completion = status_after(lead, [PRESENT, PRESENT])
+    certificate = Certificate.objects.get(completion=completion)
+    assert certificate.version == 1
+    person = completion.enrolment.person
+    # Signing in saves the user too, but only last_login: nothing is queued for that.
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        person.save(update_fields=["last_login"])
+    assert callbacks == []
+    with django_capture_on_commit_callbacks(execute=True):
+        user_update_profile(
+            user=person,
+            first_name="Nia",
+            last_name="Renamed",
+            organisation=person.organisation,
+            staff_group=person.staff_group,
+            band=person.band,
+        )
+    certificate.refresh_from_db()
+    assert (certificate.version, certificate.status) == (2, Certificate.Status.ISSUED)
+    assert certificate.details["name"] == "Nia Renamed"
+    assert "Nia Renamed" in pdf_text(certificate.file.read())
+    assert services.certificate_verify(code=certificate.code).name == "Nia Renamed"
+
+
+def test_a_programme_or_cohort_change_reissues_its_certificates(lead, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        completion = status_after(lead, [PRESENT, PRESENT])
+    other = status_after(lead, [PRESENT, PRESENT])  # another programme: untouched
+    programme = completion.enrolment.cohort.programme
+    programme.title, programme.cpd_hours = "Renamed programme", 7
+    with django_capture_on_commit_callbacks(execute=True):
+        services.programme_save(programme=programme, user=lead)
+    certificate = Certificate.objects.get(completion=completion)
+    assert certificate.version == 2 and certificate.details["programme"] == "Renamed programme"
+    assert certificate.details["cpd_hours"] == "7.0"
+    cohort = completion.enrolment.cohort
+    cohort.ends_on += datetime.timedelta(days=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cohort_save(cohort=cohort)
+    certificate.refresh_from_db()
+    assert certificate.version == 3 and certificate.details["ends_on"] == cohort.ends_on.isoformat()
+    assert Certificate.objects.get(completion=other).version == 0  # never generated: not its programme
+
+
+def test_a_certificate_being_reissued_still_verifies(lead):
+    completion = status_after(lead, [PRESENT, PRESENT])
+    certificate = completion.certificate
+    services.certificate_generate(certificate_id=certificate.pk)
+    person = completion.enrolment.person
+    person.last_name = "Renamed"
+    person.save()
+    assert services.certificates_refresh(person_id=person.pk) == 1
+    certificate.refresh_from_db()
+    assert certificate.status == Certificate.Status.PENDING
+    assert services.certificate_verify(code=certificate.code).valid
+    # A certificate never issued yet does not verify.
+    fresh = status_after(lead, [PRESENT, PRESENT])
+    assert not services.certificate_verify(code=fresh.certificate.code).valid
+
+
+# --- Editing a survey (the service behind the edit page) ------------------------------------------------
+
+
+def test_survey_update_saves_reorders_adds_and_removes_questions():
+    from programmes.models import SurveyQuestion
+
+    _, follow_up = default_surveys()
+    first, second = follow_up.questions.order_by("order")
+    survey = services.survey_update(
+        survey=follow_up,
+        title="  What changed for you?  ",
+        send_after_months=4,
+        questions=[
+            {"pk": second.pk, "text": "What changed in your practice?", "kind": "text"},
+            {"text": "Would you recommend it?", "kind": "rating"},
+            {"pk": first.pk, "text": "Changed?", "kind": "rating", "is_overall_rating": True},
+        ],
+    )
+    assert (survey.title, survey.send_after_months) == ("What changed for you?", 4)
+    assert [(q.order, q.text, q.is_overall_rating) for q in survey.questions.all()] == [
+        (1, "What changed in your practice?", False),
+        (2, "Would you recommend it?", False),
+        (3, "Changed?", True),
+    ]
+    services.survey_update(
+        survey=survey,
+        title=survey.title,
+        send_after_months=4,
+        questions=[
+            {"pk": first.pk, "text": "Changed?", "kind": "rating", "is_overall_rating": True},
+            {"pk": second.pk, "text": "x", "kind": "text", "delete": True},
+        ],
+    )
+    # The new question was left out of the list: it is kept, after the others.
+    assert list(survey.questions.values_list("text", flat=True)) == ["Changed?", "Would you recommend it?"]
+    assert not SurveyQuestion.objects.filter(pk=second.pk).exists()
+
+
+def test_survey_update_refuses_what_would_spoil_answers_or_the_rules(lead):
+    completion_survey, follow_up = default_surveys()
+    cohort = past_cohort(sessions=1, lead=lead)
+    enrolment = place(cohort)
+    mark(cohort, enrolment, [PRESENT], lead)
+    rating, text = completion_survey.questions.order_by("order")
+    services.survey_response_submit(
+        invitation=enrolment.survey_invitations.get(kind="completion"), answers={rating.pk: 4}
+    )
+    keep_text = {"pk": text.pk, "text": text.text, "kind": "text"}
+    with pytest.raises(ValidationError, match="already has answers, so it cannot be removed"):
+        services.survey_update(
+            survey=completion_survey,
+            title="t",
+            questions=[{"pk": rating.pk, "text": "x", "kind": "rating", "delete": True}, keep_text],
+        )
+    with pytest.raises(ValidationError, match="its type of answer cannot be changed"):
+        services.survey_update(
+            survey=completion_survey, title="t", questions=[{"pk": rating.pk, "text": "x", "kind": "text"}]
+        )
+    with pytest.raises(ValidationError, match="at least one question"):
+        services.survey_update(
+            survey=follow_up,
+            title="t",
+            send_after_months=6,
+            questions=[{"pk": q.pk, "kind": q.kind, "delete": True} for q in follow_up.questions.all()],
+        )
+    with pytest.raises(ValidationError, match="not part of this survey"):
+        services.survey_update(
+            survey=completion_survey,
+            title="t",
+            questions=[{"pk": follow_up.questions.first().pk, "text": "x", "kind": "rating"}],
+        )
+    with pytest.raises(ValidationError, match="from 1 to 36"):
+        services.survey_update(
+            survey=follow_up, title="t", send_after_months=0, questions=[{"text": "x", "kind": "text"}]
+        )
+    # Rewording an answered question is allowed.
+    services.survey_update(
+        survey=completion_survey,
+        title="How was it?",
+        questions=[
+            {"pk": rating.pk, "text": "Overall?", "kind": "rating", "is_overall_rating": True},
+            keep_text,
+        ],
+    )
+    rating.refresh_from_db()
+    assert rating.text == "Overall?" and rating.answers.count() == 1

@@ -45,3 +45,25 @@ def test_seed_demo_twice_changes_nothing(settings):
     first = counts()
     call_command("seed_demo")
     assert counts() == first
+
+
+def test_seed_demo_has_enough_for_evaluation_results_and_reach_to_show(settings):
+    """Beyond the row counts (tests/llr_academy/test_seed_demo.py): enough answers in one cohort for its
+    results and a programme rating to be shown, and reach with figures both above and under suppression."""
+    from django.db.models import Count
+
+    from programmes.models import SurveyResponse
+    from programmes.selectors import MIN_RESPONSES, programme_figures, programme_reach, reach_enrolments
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    per_cohort = (
+        SurveyResponse.objects.filter(invitation__kind="completion")
+        .values("invitation__enrolment__cohort")
+        .annotate(n=Count("pk"))
+    )
+    assert max(row["n"] for row in per_cohort) >= MIN_RESPONSES
+    assert any(programme_figures(programme=p).average_rating for p in Programme.objects.all())
+    reach = programme_reach(dimension="organisation", enrolments=reach_enrolments())
+    shown = [r.enrolled for r in reach.rows]
+    assert any(isinstance(n, int) and n >= 10 for n in shown) and "*" in shown

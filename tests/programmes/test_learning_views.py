@@ -2,6 +2,7 @@ import csv
 import datetime
 import io
 import re
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -360,6 +361,9 @@ def test_reach_filters_by_workstream_pillar_and_period(client, world, board_memb
     response = client.get(urls(world)["reach_csv"], {"dimension": "band", "starts_from": start})
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[-1] == ["All", "0", "0", ""]
+    page = client.get(urls(world)["reach"], {"dimension": "band", "starts_from": start}).content.decode()
+    assert "Nobody has held a place on a programme that matches these filters yet" in page
+    assert "Nobody has held a place" not in client.get(urls(world)["reach"]).content.decode()
     page = client.get(
         urls(world)["reach"], {"starts_from": "2027-01-01", "starts_to": "2026-01-01"}
     ).content.decode()
@@ -496,3 +500,117 @@ def test_a_cancelled_cohort_counts_neither_in_reach_nor_in_the_figures(client, w
     from programmes.selectors import programme_figures
 
     assert programme_figures(programme=world["programme"]).enrolled == 1
+
+
+def test_a_person_moved_between_cohorts_counts_once(client, world, board_member, programme_lead):
+    from programmes.models import Enrolment
+    from programmes.selectors import learning_record, programme_figures
+
+    from .factories import CohortFactory
+
+    programme = world["programme"]
+    source = CohortFactory(programme=programme, capacity=10)
+    target = CohortFactory(programme=programme, capacity=10)
+    people = [place(source) for _ in range(8)]
+    for enrolment in people:
+        services.enrolment_move(enrolment=enrolment, to_cohort=target, moved_by=programme_lead)
+    old = Enrolment.objects.get(pk=people[0].pk)
+    assert old.status == Enrolment.Status.WITHDRAWN and old.moved_to.cohort == target
+    client.force_login(board_member)
+    rows = list(csv.reader(io.StringIO(client.get(urls(world)["reach_csv"]).content.decode("utf-8-sig"))))
+    assert rows[-1][:2] == ["All", "10"]  # 1 + 8 people = 9, rounded; counted twice it would be 17 -> 15
+    assert programme_figures(programme=programme).enrolled == 9
+    assert services.cohort_completions_refresh(cohort=source) == 0  # the move is not a withdrawal
+    assert not Completion.objects.filter(enrolment__cohort=source).exists()
+    record = learning_record(person=old.person)
+    assert [(r.provider, r.status) for r in record.programmes] == [(f"LLR Academy, {target.name}", "Booked")]
+
+
+def test_every_change_is_refused_to_other_roles(client, world, board_member):
+    """The pages' POSTs, not only their GETs, are refused to anyone who does not lead the programme."""
+    from programmes.models import CompletionRule, Survey
+
+    slug = world["programme"].slug
+    posts = {
+        "outcome_edit": (urls(world)["outcome_edit"], {"challenge": "Hijacked"}),
+        "completion_rule_edit": (urls(world)["completion_rule_edit"], {"min_attendance_percent": "0"}),
+        "cohort_completion": (urls(world)["cohort_completion"], {}),
+        "survey_edit": (reverse("programmes:survey_edit", args=[slug, "completion"]), {}),
+        "survey_default_edit": (reverse("programmes:survey_default_edit", args=["completion"]), {}),
+    }
+    for user in (UserFactory(), board_member, UserFactory(roles=[Role.PROGRAMME_LEAD])):
+        client.force_login(user)
+        for name, (url, data) in posts.items():
+            assert client.post(url, data).status_code == 403, (user, name)
+        assert client.get(urls(world)["certificate_download"]).status_code == 404
+    # The programme's own lead may not change the shared default survey either.
+    client.force_login(world["programme"].lead)
+    assert client.post(posts["survey_default_edit"][0], {}).status_code == 403
+    assert not ProgrammeOutcome.objects.exists()
+    assert not CompletionRule.objects.exists()
+    assert Survey.objects.filter(programme=world["programme"]).count() == 0
+    assert [q.text for q in Survey.objects.get(programme=None, kind="completion").questions.all()] == [
+        "Overall, how good was the programme?",
+        "What could be better?",
+    ]
+
+
+def test_another_lead_cannot_download_a_certificate(client, world):
+    client.force_login(UserFactory(roles=[Role.PROGRAMME_LEAD]))
+    assert client.get(urls(world)["certificate_download"]).status_code == 404
+
+
+def test_an_admin_creates_the_shared_default_survey_when_there_is_none(client, academy_admin):
+    from programmes.models import Survey
+
+    client.force_login(academy_admin)
+    url = reverse("programmes:survey_default_edit", args=["follow-up"])
+    assert Survey.objects.filter(programme=None, kind="follow_up").count() == 0
+    response = client.post(url)
+    assert response.status_code == 302
+    assert "The shared default survey has been created" in client.get(url).content.decode()
+    survey = Survey.objects.get(programme=None, kind="follow_up")
+    assert survey.send_after_months == 6
+    client.post(url)  # a second click changes nothing
+    assert Survey.objects.filter(programme=None, kind="follow_up").count() == 1
+
+
+def test_the_programme_rating_leaves_out_cohorts_under_five_responses(world, programme_lead):
+    """Otherwise the one answer of a small cohort could be worked out from the programme and cohort
+    figures a lead sees side by side."""
+    from programmes.selectors import programme_cohort_results, programme_figures
+
+    cohort = world["cohort"]
+    answer(world["invitation"], 4)
+    for _ in range(4):
+        enrolment = place(cohort)
+        mark(cohort, enrolment, [PRESENT, PRESENT], programme_lead)
+        answer(enrolment.survey_invitations.get(kind="completion"), 4)
+    small = past_cohort(sessions=1, programme=world["programme"])
+    lone = place(small)
+    mark(small, lone, [PRESENT], programme_lead)
+    answer(lone.survey_invitations.get(kind="completion"), 1)
+    figures = programme_figures(programme=world["programme"])
+    assert (figures.average_rating, figures.rating_responses) == (Decimal("4.0"), 5)  # not 3.5 from 6
+    by_cohort = {
+        r.label: r for r in programme_cohort_results(programme=world["programme"], kind="completion")
+    }
+    assert by_cohort[small.name].responses == 1 and by_cohort[small.name].questions == []
+    assert figures.follow_up_rating is None and figures.follow_up_responses == 0
+
+
+def test_an_answered_question_keeps_its_type_on_the_edit_page(client, world, academy_admin):
+    survey = world["invitation"].survey  # the shared default end-of-programme survey
+    answer(world["invitation"], 5, "Great")
+    client.force_login(academy_admin)
+    url = reverse("programmes:survey_default_edit", args=["completion"])
+    questions = [
+        {"text": q.text, "kind": q.kind, "required": q.required, "is_overall_rating": False}
+        for q in survey.questions.order_by("order")
+    ]
+    questions[0]["kind"] = "text"
+    response = client.post(url, formset_data(survey, questions))
+    page = response.content.decode()
+    assert "already has answers, so its type of answer cannot be changed" in page
+    assert "<title>Error:" in page
+    assert survey.questions.get(order=1).kind == "rating"
