@@ -193,3 +193,24 @@ def test_admin_lists_metric_definitions_and_observations(client, figures):
     change = client.get(f"/django-admin/workforce/metricdefinition/{definition_id}/change/")
     assert change.status_code == 200
     assert "SPC recalculation" in change.content.decode() or "Spc recalculation" in change.content.decode()
+
+
+@pytest.mark.parametrize(
+    "bad", [{"sector": "nhs", "start": "last year"}, {"sector": "nhs", "start": "2022-01", "end": "2021-01"}]
+)
+def test_an_invalid_filter_is_never_exported_unfiltered(client, figures, bad):
+    client.force_login(UserFactory(roles=[Role.BOARD_MEMBER]))
+    for fmt in ("csv", "xlsx"):
+        url = reverse("workforce:metric_export", kwargs={"code": "sickness-absence", "fmt": fmt})
+        response = client.get(url, bad)
+        assert response.status_code == 400
+        assert response["Content-Type"].startswith("text/html")
+        page = response.content.decode()
+        assert "There is a problem" in page
+    # The page itself shows the whole system with the errors; its download links carry no filter, so they
+    # export what the page shows.
+    page = client.get(reverse("workforce:metric", kwargs={"code": "sickness-absence"}), bad).content.decode()
+    assert "There is a problem" in page
+    export = reverse("workforce:metric_export", kwargs={"code": "sickness-absence", "fmt": "csv"})
+    assert f'href="{export}"' in page
+    assert client.get(export, {"sector": "nhs"}).status_code == 200
