@@ -150,6 +150,9 @@ def test_admin_uploads_sees_errors_then_previews_confirms_and_sees_history(
         response = client.post(reverse("workforce:import"), {"file": good})
     page = client.get(response["Location"]).content.decode()
     assert "What will change" in page and "Confirm and import" in page
+    # A figure the LLR did not have before says so in words.
+    preview = page[page.index('id="import-preview"') :]
+    assert ">No figure<" in preview and ">15,000<" in preview and ">None<" not in preview
     assert Observation.objects.count() == 0
     workforce_import = WorkforceImport.objects.get(file_name="good.csv")
     with django_capture_on_commit_callbacks(execute=True):
