@@ -214,3 +214,23 @@ def test_an_invalid_filter_is_never_exported_unfiltered(client, figures, bad):
     export = reverse("workforce:metric_export", kwargs={"code": "sickness-absence", "fmt": "csv"})
     assert f'href="{export}"' in page
     assert client.get(export, {"sector": "nhs"}).status_code == 200
+
+
+def test_dashboard_says_when_there_are_no_figures(client, figures):
+    client.force_login(UserFactory(roles=[Role.BOARD_MEMBER]))
+    page = client.get(reverse("workforce:dashboard")).content.decode()
+    assert 'id="no-figures"' not in page and 'data-metric="headcount"' in page
+    # A selection with no figures says so instead of a table of dashes, and offers to clear the filters.
+    page = client.get(reverse("workforce:dashboard"), {"sector": "la"}).content.decode()
+    assert "There are no workforce figures for this selection." in page
+    assert 'data-metric="headcount"' not in page
+    assert f'<a href="{reverse("workforce:dashboard")}">clear the filters</a>' in page
+    assert "Import workforce figures" not in page  # board members do not import
+
+
+def test_an_empty_dashboard_points_admins_to_the_import(client):
+    client.force_login(UserFactory(roles=[Role.ACADEMY_ADMIN]))
+    page = client.get(reverse("workforce:dashboard")).content.decode()
+    notice = page[page.index('id="no-figures"') :].split("</div>", 1)[0]
+    assert "There are no workforce figures for the LLR system yet." in notice
+    assert f'href="{reverse("workforce:import")}">Import workforce figures</a>' in notice
