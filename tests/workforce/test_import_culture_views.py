@@ -101,6 +101,8 @@ def test_import_page_documents_the_template_and_codes(client, academy_admin):
     ):
         assert text in page
     assert "No files have been imported yet." in page
+    assert "Staff in post 12 months ago (people) (at least the numerator)" in page  # stability index
+    assert "Average staff in post over the 12 months (people)<" in page  # turnover may pass 100%
     csv_response = client.get(reverse("workforce:import_template", kwargs={"fmt": "csv"}))
     assert csv_response["Content-Disposition"] == 'attachment; filename="workforce-figures-template.csv"'
     lines = csv_response.content.decode("utf-8-sig").splitlines()
