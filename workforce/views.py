@@ -331,7 +331,7 @@ class MetricDetailView(WorkforceScopeMixin, TemplateView):
         scope = self.get_scope()
         series = selectors.metric_series(metric=self.metric, **scope)
         summary = selectors.metric_summary_for(series)
-        chart = charts.series_chart(series) if series.points else None
+        chart = charts.series_chart(series) if series.points and not series.small_numbers else None
         figures = selectors.metric_breakdown(metric=self.metric, **scope)
         table = OrganisationBreakdownTable(breakdown_rows(self.metric, figures))
         RequestConfig(self.request, paginate={"per_page": self.breakdown_per_page}).configure(table)

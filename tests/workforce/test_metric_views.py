@@ -234,3 +234,32 @@ def test_an_empty_dashboard_points_admins_to_the_import(client):
     notice = page[page.index('id="no-figures"') :].split("</div>", 1)[0]
     assert "There are no workforce figures for the LLR system yet." in notice
     assert f'href="{reverse("workforce:import")}">Import workforce figures</a>' in notice
+
+
+def test_one_organisation_with_few_people_is_suppressed_like_the_breakdown(client, figures):
+    """The breakdown shows Care's 5 people as *; choosing Care alone must not show the 5 either."""
+    client.force_login(UserFactory(roles=[Role.BOARD_MEMBER]))
+    care = {"organisation": figures["care"].pk}
+    response = client.get(reverse("workforce:dashboard"), care)
+    headcount = next(r for r in response.context["dashboard"].rows if r.metric.code == "headcount")
+    assert headcount.system.suppressed and headcount.system.latest_value == 5
+    page = response.content.decode()
+    row = page[page.index('data-metric="headcount"') :].split("</tr>", 1)[0]
+    assert ">*<" in row and "Not shown: small numbers" in row and ">5<" not in row and "<img" not in row
+    sickness = page[page.index('data-metric="sickness-absence"') :].split("</tr>", 1)[0]
+    assert "3.5%" in sickness  # not a count of people: shown
+
+    response = client.get(reverse("workforce:metric", kwargs={"code": "headcount"}), care)
+    assert response.context["chart"] is None
+    page = response.content.decode()
+    assert "Not shown: small numbers" in page and "The chart is not shown" in page
+    assert "data:image/svg+xml" not in page
+
+    # A large organisation alone, and the whole system, are shown as before.
+    response = client.get(reverse("workforce:metric", kwargs={"code": "headcount"}), {"sector": "nhs"})
+    assert response.context["chart"] is not None and not response.context["summary"].suppressed
+    system = client.get(reverse("workforce:dashboard")).context["dashboard"]
+    headcount = next(r for r in system.rows if r.metric.code == "headcount")
+    assert not headcount.system.suppressed and headcount.system.latest_value == 1026
+    # ...but the adult social care column beside it (Care alone) is suppressed.
+    assert [s.suppressed for s in headcount.by_sector] == [False, True]
