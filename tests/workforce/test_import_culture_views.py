@@ -257,7 +257,11 @@ def test_culture_dashboard_filters_flags_and_suppresses(client, board_member):
     page = client.get(reverse("workforce:culture"), {"organisation": lpt.pk, "year": 2025}).content.decode()
     assert "LPT trust, 2025" in page and "0 gaps flagged" in page
     # A bad filter falls back to the defaults instead of failing.
-    assert client.get(reverse("workforce:culture"), {"year": "abc"}).status_code == 200
+    response = client.get(reverse("workforce:culture"), {"organisation": lpt.pk, "year": "abc"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "There is a problem" in page
+    assert "Select a year from the list; showing the latest year instead" in page
 
 
 def test_a_sub_page_marks_only_its_sections_navigation_item_current(client, academy_admin):
