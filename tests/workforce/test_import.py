@@ -196,6 +196,16 @@ def test_oversized(world, settings):
     assert "the most we accept is 1 MB" in rejected_at_upload(world, big)
 
 
+def test_too_many_rows(world, settings, django_capture_on_commit_callbacks):
+    settings.WORKFORCE_IMPORT_MAX_ROWS = 3
+    body = "".join(f"uhl,t-headcount,2025-0{m},,1,\n" for m in range(1, 5))
+    problems = messages_of(rejected_after_check(world, csv_file(body), django_capture_on_commit_callbacks))
+    assert problems == [(None, "", "The file has more than 3 rows of figures; split it into smaller files.")]
+    assert upload(world, csv_file(body[: body.rindex("uhl")]), django_capture_on_commit_callbacks).status == (
+        WorkforceImport.Status.READY
+    )
+
+
 def test_empty_file(world):
     assert "The file is empty" in rejected_at_upload(world, SimpleUploadedFile("figures.csv", b""))
 
