@@ -1,4 +1,4 @@
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -527,9 +527,16 @@ def _series(
             continue
         synthetic = synthetic or synth > 0
         points.append(MetricPoint(month, value, num, den if metric.is_ratio else None))
+    small = breakdown and metric.counts_people and any(_is_small(metric, p) for p in points)
+    if breakdown and metric.counts_people and not metric.is_ratio and not small:
+        # As in the breakdown table, a part's count of people is shown rounded to the nearest 5, so it cannot
+        # be taken from the LLR total to work out a suppressed organisation's figure.
+        points = [
+            replace(p, value=float(suppression.suppress_count(max(int(p.numerator.to_integral_value()), 0))))
+            for p in points
+        ]
     months = [p.month for p in points]
     result = spc.analyse([p.value for p in points], **_spc_options(metric, months))
-    small = breakdown and metric.counts_people and any(_is_small(metric, p) for p in points)
     return MetricSeries(metric, tuple(points), result, synthetic, scope, small)
 
 

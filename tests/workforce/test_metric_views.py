@@ -255,9 +255,12 @@ def test_one_organisation_with_few_people_is_suppressed_like_the_breakdown(clien
     assert "Not shown: small numbers" in page and "The chart is not shown" in page
     assert "data:image/svg+xml" not in page
 
-    # A large organisation alone, and the whole system, are shown as before.
+    # A large organisation alone is shown rounded to the nearest 5 like the breakdown (1021 -> 1020), so
+    # it cannot be taken from the exact LLR total (1026) to give Care's 5 away.
     response = client.get(reverse("workforce:metric", kwargs={"code": "headcount"}), {"sector": "nhs"})
     assert response.context["chart"] is not None and not response.context["summary"].suppressed
+    assert response.context["summary"].latest_value == 1020
+    assert "1,021" not in response.content.decode()
     system = client.get(reverse("workforce:dashboard")).context["dashboard"]
     headcount = next(r for r in system.rows if r.metric.code == "headcount")
     assert not headcount.system.suppressed and headcount.system.latest_value == 1026
