@@ -99,8 +99,23 @@ class WorkforceImportForm(forms.Form):
 
 
 class CultureFilterForm(forms.Form):
-    organisation = forms.ModelChoiceField(queryset=Organisation.objects.none(), label="Organisation")
-    year = forms.TypedChoiceField(coerce=int, label="Year", choices=())
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(),
+        label="Organisation",
+        error_messages={
+            "required": "Select an organisation",
+            "invalid_choice": "Select an organisation from the list; showing the default instead",
+        },
+    )
+    year = forms.TypedChoiceField(
+        coerce=int,
+        label="Year",
+        choices=(),
+        error_messages={
+            "required": "Select a year",
+            "invalid_choice": "Select a year from the list; showing the latest year instead",
+        },
+    )
 
     def __init__(self, *args, organisations, years, **kwargs):
         super().__init__(*args, **kwargs)

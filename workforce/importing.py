@@ -457,6 +457,15 @@ def read_rows(
                 elif denominator <= 0:
                     result.add_error(row_number, "denominator", "The denominator must be more than 0")
                     denominator = None
+                elif (
+                    metric.numerator_at_most_denominator and numerator is not None and numerator > denominator
+                ):
+                    result.add_error(
+                        row_number,
+                        "numerator",
+                        f"The numerator ({str(raw_numerator).strip()[:30]}) cannot be more than the "
+                        f"denominator ({str(raw_denominator).strip()[:30]}) for {metric.name}",
+                    )
         elif not is_blank(raw_denominator):
             _, problem = parse_number(raw_denominator, column="denominator", label="denominator")
             if problem:

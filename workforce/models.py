@@ -94,6 +94,11 @@ class MetricDefinition(models.Model):
         help_text="Imports accept a negative numerator (e.g. vacancies, when staff in post exceed the "
         "establishment). Otherwise negatives are rejected.",
     )
+    numerator_at_most_denominator = models.BooleanField(
+        default=False,
+        help_text="Rates only. Imports refuse a numerator larger than the denominator (e.g. staff still in "
+        "post cannot outnumber the staff at the start, nor days lost the days available).",
+    )
     counts_people = models.BooleanField(
         default=False,
         help_text="The figure (or its numerator) is a count of people, so small numbers are suppressed "

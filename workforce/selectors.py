@@ -1,4 +1,4 @@
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -353,6 +353,9 @@ class MetricSeries:
     spc: spc.SpcResult
     includes_synthetic: bool = False
     scope: str = "LLR system"
+    # A breakdown (a sector, an organisation or a staff group) of a metric that counts people, with a month
+    # of 1 to 7 people: its figures, chart and icons are not shown (small-number suppression).
+    small_numbers: bool = False
 
     @property
     def months(self) -> list[date]:
@@ -399,13 +402,18 @@ class MetricSummary:
         return self.series.conclusion
 
     @property
+    def suppressed(self) -> bool:
+        """Not shown: a breakdown of people with a month of 1 to 7 people."""
+        return self.series.small_numbers
+
+    @property
     def is_concern(self) -> bool:
         """Special cause concern at the latest point: the board should look at this metric."""
-        return self.variation == spc.CONCERN
+        return self.variation == spc.CONCERN and not self.suppressed
 
     @property
     def misses_target(self) -> bool:
-        return self.assurance == spc.ASSURANCE_FAIL
+        return self.assurance == spc.ASSURANCE_FAIL and not self.suppressed
 
 
 @dataclass(frozen=True)
@@ -497,8 +505,19 @@ def _spc_options(metric: MetricDefinition, months: list[date]) -> dict:
     }
 
 
-def _series(metric: MetricDefinition, by_month: dict[date, list], *, scope: str) -> MetricSeries:
-    """by_month: month -> [num, den, synthetic count] already summed."""
+def _is_small(metric: MetricDefinition, point: MetricPoint) -> bool:
+    counts = [point.numerator] + ([point.denominator] if point.denominator is not None else [])
+    return any(suppression.suppress_count(max(int(c.to_integral_value()), 0)) == SUPPRESSED for c in counts)
+
+
+def _series(
+    metric: MetricDefinition, by_month: dict[date, list], *, scope: str, breakdown: bool = False
+) -> MetricSeries:
+    """by_month: month -> [num, den, synthetic count] already summed.
+
+    ``breakdown``: the series is one part of the LLR system (a sector, an organisation or a staff group),
+    so a metric that counts people is suppressed when any month has 1 to 7 people.
+    """
     points = []
     synthetic = False
     for month in sorted(by_month):
@@ -508,9 +527,17 @@ def _series(metric: MetricDefinition, by_month: dict[date, list], *, scope: str)
             continue
         synthetic = synthetic or synth > 0
         points.append(MetricPoint(month, value, num, den if metric.is_ratio else None))
+    small = breakdown and metric.counts_people and any(_is_small(metric, p) for p in points)
+    if breakdown and metric.counts_people and not metric.is_ratio and not small:
+        # As in the breakdown table, a part's count of people is shown rounded to the nearest 5, so it cannot
+        # be taken from the LLR total to work out a suppressed organisation's figure.
+        points = [
+            replace(p, value=float(suppression.suppress_count(max(int(p.numerator.to_integral_value()), 0))))
+            for p in points
+        ]
     months = [p.month for p in points]
     result = spc.analyse([p.value for p in points], **_spc_options(metric, months))
-    return MetricSeries(metric, tuple(points), result, synthetic, scope)
+    return MetricSeries(metric, tuple(points), result, synthetic, scope, small)
 
 
 def _month_shift(month: date, months: int) -> date:
@@ -582,7 +609,8 @@ def metric_summaries(
     )
     sums = _accumulate(_sums(qs, "metric_id"), lambda row: row["metric_id"])
     scope = _scope_label(sector=sector, organisation=organisation, staff_group=staff_group)
-    return [_summary(_series(m, sums.get(m.pk, {}), scope=scope)) for m in definitions]
+    part = bool(sector or organisation or staff_group)
+    return [_summary(_series(m, sums.get(m.pk, {}), scope=scope, breakdown=part)) for m in definitions]
 
 
 @dataclass(frozen=True)
@@ -631,16 +659,18 @@ def workforce_dashboard(
     if sector or organisation:
         sectors = [(s, label) for s, label in sectors if s in present]
     scope = _scope_label(sector=sector, organisation=organisation, staff_group=staff_group)
+    part = bool(sector or organisation or staff_group)
     dashboard_rows = []
     for metric in definitions:
         columns = []
         for value, label in sectors:
             by_month = per_sector.get((metric.pk, value))
             sector_scope = label + (f", {staff_group.name}" if staff_group else "")
-            columns.append(_summary(_series(metric, by_month, scope=sector_scope)) if by_month else None)
-        dashboard_rows.append(
-            DashboardRow(metric, _summary(_series(metric, system.get(metric.pk, {}), scope=scope)), columns)
-        )
+            columns.append(
+                _summary(_series(metric, by_month, scope=sector_scope, breakdown=True)) if by_month else None
+            )
+        system_series = _series(metric, system.get(metric.pk, {}), scope=scope, breakdown=part)
+        dashboard_rows.append(DashboardRow(metric, _summary(system_series), columns))
     latest = max((r.system.latest_month for r in dashboard_rows if r.system.latest_month), default=None)
     return WorkforceDashboard(
         rows=dashboard_rows,
@@ -666,7 +696,8 @@ def metric_series(
     ).filter(metric=metric)
     sums = _accumulate(_sums(qs), lambda row: None)
     scope = _scope_label(sector=sector, organisation=organisation, staff_group=staff_group)
-    return _series(metric, sums.get(None, {}), scope=scope)
+    part = bool(sector or organisation or staff_group)
+    return _series(metric, sums.get(None, {}), scope=scope, breakdown=part)
 
 
 def _display(metric: MetricDefinition, num, den, previous_num, value, change):

@@ -286,13 +286,23 @@ class WorkforceScopeMixin(PermissionRequiredMixin, BreadcrumbMixin):
         return self._filterset
 
     def get_scope(self) -> dict:
-        return self.get_filterset().scope()
+        if not hasattr(self, "_scope"):
+            self._scope = self.get_filterset().scope()
+        return self._scope
+
+    def filter_is_invalid(self) -> bool:
+        self.get_scope()  # the period check adds its error here
+        filterset = self.get_filterset()
+        return filterset.is_bound and bool(filterset.form.errors)
 
     def get_context_data(self, **kwargs):
         query = self.request.GET.copy()
         query.pop("sort", None)
         query.pop("page", None)
-        return super().get_context_data(filter=self.get_filterset(), scope_query=query.urlencode(), **kwargs)
+        # An invalid filter shows the whole system's figures (with the errors): links carry no filter, so a
+        # download is of what the page shows, never of something else.
+        scope_query = "" if self.filter_is_invalid() else query.urlencode()
+        return super().get_context_data(filter=self.get_filterset(), scope_query=scope_query, **kwargs)
 
 
 class WorkforceDashboardView(WorkforceScopeMixin, TemplateView):
@@ -321,7 +331,7 @@ class MetricDetailView(WorkforceScopeMixin, TemplateView):
         scope = self.get_scope()
         series = selectors.metric_series(metric=self.metric, **scope)
         summary = selectors.metric_summary_for(series)
-        chart = charts.series_chart(series) if series.points else None
+        chart = charts.series_chart(series) if series.points and not series.small_numbers else None
         figures = selectors.metric_breakdown(metric=self.metric, **scope)
         table = OrganisationBreakdownTable(breakdown_rows(self.metric, figures))
         RequestConfig(self.request, paginate={"per_page": self.breakdown_per_page}).configure(table)
@@ -349,6 +359,11 @@ class MetricBreakdownExportView(WorkforceScopeMixin, View):
         if fmt not in self.formats:
             raise Http404("Unknown export format")
         metric = get_object_or_404(selectors.metric_definitions(), code=code)
+        if self.filter_is_invalid():
+            # Never export something other than what was asked for: show the page with the errors instead.
+            response = MetricDetailView.as_view()(request, code=code)
+            response.status_code = 400
+            return response
         figures = selectors.metric_breakdown(metric=metric, **self.get_scope())
         rows = [row["export"] for row in breakdown_rows(metric, figures)]
         content_type, render = self.formats[fmt]

@@ -94,7 +94,7 @@ def test_admin_imports_a_bad_file_then_a_good_one(journey, tmp_path):
     }
     month_label = f"{month_start:%B %Y}"
     assert preview[headcount.name] == [month_label, "0", "1", "0", "15,000", "15,500"]
-    assert preview[sickness.name] == [month_label, "1", "0", "0", "None", "5%"]
+    assert preview[sickness.name] == [month_label, "1", "0", "0", "No figure", "5%"]
     assert Observation.objects.get(metric=headcount, organisation=uhl).numerator == 15000
 
     page.get_by_role("button", name="Confirm and import").click()

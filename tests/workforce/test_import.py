@@ -36,6 +36,9 @@ def world(db):
             code="t-vacancies", name="Vacancies", unit="wte", numerator_may_be_negative=True
         ),
         "turnover": RatioMetricFactory(code="t-turnover", name="Turnover"),
+        "stability": RatioMetricFactory(
+            code="t-stability", name="Stability", numerator_at_most_denominator=True
+        ),
         "nursing": StaffGroupFactory(code="nursing", name="Nursing"),
         "admin": UserFactory(email="importer@nhs.net"),
     }
@@ -193,6 +196,16 @@ def test_oversized(world, settings):
     assert "the most we accept is 1 MB" in rejected_at_upload(world, big)
 
 
+def test_too_many_rows(world, settings, django_capture_on_commit_callbacks):
+    settings.WORKFORCE_IMPORT_MAX_ROWS = 3
+    body = "".join(f"uhl,t-headcount,2025-0{m},,1,\n" for m in range(1, 5))
+    problems = messages_of(rejected_after_check(world, csv_file(body), django_capture_on_commit_callbacks))
+    assert problems == [(None, "", "The file has more than 3 rows of figures; split it into smaller files.")]
+    assert upload(world, csv_file(body[: body.rindex("uhl")]), django_capture_on_commit_callbacks).status == (
+        WorkforceImport.Status.READY
+    )
+
+
 def test_empty_file(world):
     assert "The file is empty" in rejected_at_upload(world, SimpleUploadedFile("figures.csv", b""))
 
@@ -289,6 +302,26 @@ def test_negative_numbers(world, django_capture_on_commit_callbacks):
         (2, "numerator", "The numerator cannot be negative for Headcount"),
         (3, "denominator", "The denominator must be more than 0"),
     ]  # vacancies may be negative: row 4 passes
+
+
+def test_a_rate_that_cannot_pass_100_percent_refuses_a_numerator_above_its_denominator(
+    world, django_capture_on_commit_callbacks
+):
+    body = (
+        "uhl,t-stability,2025-04,,900.5,900\n"  # more staff still in post than at the start: impossible
+        "lpt,t-stability,2025-04,,900,900\n"  # everyone stayed: 100% is in range
+        "uhl,t-turnover,2025-04,,1200,1000\n"  # turnover may go over 100%
+    )
+    problems = messages_of(rejected_after_check(world, csv_file(body), django_capture_on_commit_callbacks))
+    assert problems == [
+        (
+            2,
+            "numerator",
+            "The numerator (900.5) cannot be more than the denominator (900) for Stability",
+        )
+    ]
+    fixed = upload(world, csv_file(body.replace("900.5", "899.5")), django_capture_on_commit_callbacks)
+    assert fixed.status == WorkforceImport.Status.READY, fixed.errors
 
 
 def test_text_in_number_columns(world, django_capture_on_commit_callbacks):

@@ -101,6 +101,8 @@ def test_import_page_documents_the_template_and_codes(client, academy_admin):
     ):
         assert text in page
     assert "No files have been imported yet." in page
+    assert "Staff in post 12 months ago (people) (at least the numerator)" in page  # stability index
+    assert "Average staff in post over the 12 months (people)<" in page  # turnover may pass 100%
     csv_response = client.get(reverse("workforce:import_template", kwargs={"fmt": "csv"}))
     assert csv_response["Content-Disposition"] == 'attachment; filename="workforce-figures-template.csv"'
     lines = csv_response.content.decode("utf-8-sig").splitlines()
@@ -150,6 +152,9 @@ def test_admin_uploads_sees_errors_then_previews_confirms_and_sees_history(
         response = client.post(reverse("workforce:import"), {"file": good})
     page = client.get(response["Location"]).content.decode()
     assert "What will change" in page and "Confirm and import" in page
+    # A figure the LLR did not have before says so in words.
+    preview = page[page.index('id="import-preview"') :]
+    assert ">No figure<" in preview and ">15,000<" in preview and ">None<" not in preview
     assert Observation.objects.count() == 0
     workforce_import = WorkforceImport.objects.get(file_name="good.csv")
     with django_capture_on_commit_callbacks(execute=True):
@@ -252,7 +257,11 @@ def test_culture_dashboard_filters_flags_and_suppresses(client, board_member):
     page = client.get(reverse("workforce:culture"), {"organisation": lpt.pk, "year": 2025}).content.decode()
     assert "LPT trust, 2025" in page and "0 gaps flagged" in page
     # A bad filter falls back to the defaults instead of failing.
-    assert client.get(reverse("workforce:culture"), {"year": "abc"}).status_code == 200
+    response = client.get(reverse("workforce:culture"), {"organisation": lpt.pk, "year": "abc"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "There is a problem" in page
+    assert "Select a year from the list; showing the latest year instead" in page
 
 
 def test_a_sub_page_marks_only_its_sections_navigation_item_current(client, academy_admin):

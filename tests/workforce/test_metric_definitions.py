@@ -49,3 +49,10 @@ def test_targets_are_set_where_the_board_has_one():
         "stability-index": 85.0,
         "sickness-absence": 4.5,
     }
+
+
+def test_rates_that_cannot_pass_100_percent_are_bounded_for_imports():
+    bounded = set(
+        MetricDefinition.objects.filter(numerator_at_most_denominator=True).values_list("code", flat=True)
+    )
+    assert bounded == {"stability-index", "sickness-absence", "vacancy-rate"}  # not turnover

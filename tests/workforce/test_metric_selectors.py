@@ -39,7 +39,10 @@ def test_sum_metrics_add_up_across_organisations_and_ignore_staff_group_rows(org
     # A breakdown row must never be added to the organisation's total.
     add_series("headcount", orgs["nhs_big"], [400, 404], staff_group=nursing)
     assert selectors.metric_series(metric="headcount").values == [1500, 1500]
-    assert selectors.metric_series(metric="headcount", staff_group=nursing).values == [400, 404]
+    # A staff group is a breakdown: its count of people is rounded to the nearest 5 (404 -> 405).
+    assert selectors.metric_series(metric="headcount", staff_group=nursing).values == [400, 405]
+    assert selectors.metric_series(metric="headcount", organisation=orgs["nhs_big"]).values == [1000, 1010]
+    assert selectors.metric_series(metric="headcount", sector=Sector.ADULT_SOCIAL_CARE).values == [500, 490]
 
 
 def test_scopes_sector_organisation_and_period(orgs):

@@ -193,3 +193,76 @@ def test_admin_lists_metric_definitions_and_observations(client, figures):
     change = client.get(f"/django-admin/workforce/metricdefinition/{definition_id}/change/")
     assert change.status_code == 200
     assert "SPC recalculation" in change.content.decode() or "Spc recalculation" in change.content.decode()
+
+
+@pytest.mark.parametrize(
+    "bad", [{"sector": "nhs", "start": "last year"}, {"sector": "nhs", "start": "2022-01", "end": "2021-01"}]
+)
+def test_an_invalid_filter_is_never_exported_unfiltered(client, figures, bad):
+    client.force_login(UserFactory(roles=[Role.BOARD_MEMBER]))
+    for fmt in ("csv", "xlsx"):
+        url = reverse("workforce:metric_export", kwargs={"code": "sickness-absence", "fmt": fmt})
+        response = client.get(url, bad)
+        assert response.status_code == 400
+        assert response["Content-Type"].startswith("text/html")
+        page = response.content.decode()
+        assert "There is a problem" in page
+    # The page itself shows the whole system with the errors; its download links carry no filter, so they
+    # export what the page shows.
+    page = client.get(reverse("workforce:metric", kwargs={"code": "sickness-absence"}), bad).content.decode()
+    assert "There is a problem" in page
+    export = reverse("workforce:metric_export", kwargs={"code": "sickness-absence", "fmt": "csv"})
+    assert f'href="{export}"' in page
+    assert client.get(export, {"sector": "nhs"}).status_code == 200
+
+
+def test_dashboard_says_when_there_are_no_figures(client, figures):
+    client.force_login(UserFactory(roles=[Role.BOARD_MEMBER]))
+    page = client.get(reverse("workforce:dashboard")).content.decode()
+    assert 'id="no-figures"' not in page and 'data-metric="headcount"' in page
+    # A selection with no figures says so instead of a table of dashes, and offers to clear the filters.
+    page = client.get(reverse("workforce:dashboard"), {"sector": "la"}).content.decode()
+    assert "There are no workforce figures for this selection." in page
+    assert 'data-metric="headcount"' not in page
+    assert f'<a href="{reverse("workforce:dashboard")}">clear the filters</a>' in page
+    assert "Import workforce figures" not in page  # board members do not import
+
+
+def test_an_empty_dashboard_points_admins_to_the_import(client):
+    client.force_login(UserFactory(roles=[Role.ACADEMY_ADMIN]))
+    page = client.get(reverse("workforce:dashboard")).content.decode()
+    notice = page[page.index('id="no-figures"') :].split("</div>", 1)[0]
+    assert "There are no workforce figures for the LLR system yet." in notice
+    assert f'href="{reverse("workforce:import")}">Import workforce figures</a>' in notice
+
+
+def test_one_organisation_with_few_people_is_suppressed_like_the_breakdown(client, figures):
+    """The breakdown shows Care's 5 people as *; choosing Care alone must not show the 5 either."""
+    client.force_login(UserFactory(roles=[Role.BOARD_MEMBER]))
+    care = {"organisation": figures["care"].pk}
+    response = client.get(reverse("workforce:dashboard"), care)
+    headcount = next(r for r in response.context["dashboard"].rows if r.metric.code == "headcount")
+    assert headcount.system.suppressed and headcount.system.latest_value == 5
+    page = response.content.decode()
+    row = page[page.index('data-metric="headcount"') :].split("</tr>", 1)[0]
+    assert ">*<" in row and "Not shown: small numbers" in row and ">5<" not in row and "<img" not in row
+    sickness = page[page.index('data-metric="sickness-absence"') :].split("</tr>", 1)[0]
+    assert "3.5%" in sickness  # not a count of people: shown
+
+    response = client.get(reverse("workforce:metric", kwargs={"code": "headcount"}), care)
+    assert response.context["chart"] is None
+    page = response.content.decode()
+    assert "Not shown: small numbers" in page and "The chart is not shown" in page
+    assert "data:image/svg+xml" not in page
+
+    # A large organisation alone is shown rounded to the nearest 5 like the breakdown (1021 -> 1020), so
+    # it cannot be taken from the exact LLR total (1026) to give Care's 5 away.
+    response = client.get(reverse("workforce:metric", kwargs={"code": "headcount"}), {"sector": "nhs"})
+    assert response.context["chart"] is not None and not response.context["summary"].suppressed
+    assert response.context["summary"].latest_value == 1020
+    assert "1,021" not in response.content.decode()
+    system = client.get(reverse("workforce:dashboard")).context["dashboard"]
+    headcount = next(r for r in system.rows if r.metric.code == "headcount")
+    assert not headcount.system.suppressed and headcount.system.latest_value == 1026
+    # ...but the adult social care column beside it (Care alone) is suppressed.
+    assert [s.suppressed for s in headcount.by_sector] == [False, True]

@@ -208,6 +208,17 @@ def test_two_sigma_points_on_opposite_sides_are_not_flagged():
     assert any_rules(fixed([13, 20, 4, 13])) == []
 
 
+def test_points_exactly_on_the_two_sigma_line_are_not_beyond_it():
+    # Upper two-sigma line 12 + (2/3) x 10.64 = 19.09333..., lower 4.90667...: points on the line are not
+    # beyond it (the rule says "beyond"), just past it they are.
+    assert any_rules(fixed([UPPER_2S, 13, UPPER_2S])) == []
+    assert any_rules(fixed([LOWER_2S, 11, LOWER_2S])) == []
+    assert flagged(fixed([UPPER_2S + 0.01, 13, UPPER_2S + 0.01]), "two_of_three") == [14, 16]
+    assert flagged(fixed([LOWER_2S - 0.01, 11, LOWER_2S - 0.01]), "two_of_three") == [14, 16]
+    # Two on the line and one beyond: only one point beyond, so no signal.
+    assert any_rules(fixed([UPPER_2S, UPPER_2S + 0.01, UPPER_2S])) == []
+
+
 def test_point_beyond_process_limit_counts_towards_two_of_three():
     # 23 > 22.64 (outside limits, and beyond two sigma), 13 above the mean, 20 > 19.0933.
     result = fixed([23, 13, 20])

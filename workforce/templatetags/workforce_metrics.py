@@ -21,7 +21,7 @@ def metric_change(value, unit):
 @register.simple_tag
 def variation_icon(summary, size=32):
     """The Making Data Count variation icon as an <img> with its meaning as alt text."""
-    if summary is None or summary.latest_value is None:
+    if summary is None or summary.latest_value is None or getattr(summary, "suppressed", False):
         return ""
     icon = charts.variation_icon(summary.variation, summary.metric.improvement_direction)
     return _img(icon, size)
@@ -29,7 +29,7 @@ def variation_icon(summary, size=32):
 
 @register.simple_tag
 def assurance_icon(summary, size=32):
-    if summary is None:
+    if summary is None or getattr(summary, "suppressed", False):
         return ""
     icon = charts.assurance_icon(summary.assurance)
     return _img(icon, size) if icon else ""
