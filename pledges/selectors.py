@@ -193,13 +193,17 @@ def pledge_detail_queryset() -> QuerySet[Pledge]:
 
 
 def pledge_programmes(pledge: Pledge) -> list[Programme]:
-    """The programmes that serve a pledge: those linked to any of its (live) objectives."""
+    """The programmes that serve a pledge: the published ones (those in the catalogue) linked to any of its
+    live objectives, by workstream in the admins' order."""
     return list(
-        Programme.objects.filter(objectives__pledges=pledge, objectives__is_archived=False)
-        .exclude(status=Programme.Status.ARCHIVED)
+        Programme.objects.filter(
+            objectives__pledges=pledge,
+            objectives__is_archived=False,
+            status=Programme.Status.PUBLISHED,
+        )
         .select_related("workstream")
         .distinct()
-        .order_by("title")
+        .order_by("workstream__order", "workstream__name", "order", "title")
     )
 
 

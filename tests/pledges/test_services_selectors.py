@@ -247,16 +247,26 @@ def test_pledge_rows_give_latest_status_trend_and_key_metric_in_few_queries(djan
     assert rows[1].latest is None and rows[1].key_metric is None and rows[1].trend == "Not enough updates yet"
 
 
-def test_pledge_programmes_are_those_of_its_live_objectives():
+def test_pledge_programmes_are_the_published_ones_of_its_live_objectives_in_the_admins_order():
+    from .factories import WorkstreamFactory
+
     pledge = PledgeFactory()
     live, archived = ObjectiveFactory(), ObjectiveFactory(is_archived=True)
+    first, second = WorkstreamFactory(order=0), WorkstreamFactory(order=1)
     p1, p2, p3 = ProgrammeFactory(title="A"), ProgrammeFactory(title="B"), ProgrammeFactory(title="C")
-    live.programmes.add(p1, p2)
+    draft = ProgrammeFactory(title="D", status="draft")  # not in the catalogue: its link would be a 404
+    later = ProgrammeFactory(title="E", workstream=second, order=0)
+    z_first = ProgrammeFactory(title="Z", workstream=first, order=0)
+    y_second = ProgrammeFactory(title="Y", workstream=first, order=1)
+    live.programmes.add(p1, p2, draft, later, z_first, y_second)
     archived.programmes.add(p3)
     pledge.objectives.add(live, archived)
     p2.status = "archived"
     p2.save()
-    assert selectors.pledge_programmes(pledge) == [p1]
+    p1.workstream = second
+    p1.order = 1
+    p1.save()
+    assert selectors.pledge_programmes(pledge) == [z_first, y_second, later, p1]
 
 
 def test_changes_since_lists_updates_and_edits_after_the_date_only():
