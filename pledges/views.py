@@ -35,9 +35,10 @@ class BoardOverviewView(PermissionRequiredMixin, BreadcrumbMixin, TemplateView):
     def get_context_data(self, **kwargs):
         last = selectors.last_board_meeting()
         since = last.date if last else timezone.localdate() - timezone.timedelta(days=30)
+        summaries = selectors.metric_summaries_by_id()
         return super().get_context_data(
-            rows=selectors.pledge_rows(list(selectors.pledge_list())),
-            headlines=selectors.workforce_headlines(),
+            rows=selectors.pledge_rows(list(selectors.pledge_list()), summaries=summaries),
+            headlines=selectors.workforce_headlines(summaries=summaries),
             reach=selectors.programme_reach_headlines(),
             last_meeting=last,
             next_meeting=selectors.next_board_meeting(),
