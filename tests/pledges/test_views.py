@@ -380,3 +380,29 @@ def test_home_cards_and_navigation_lead_each_role_to_its_pledge_pages(client, ro
         # The board overview is the first card on a board member's home.
         cards = page.split('class="nhsuk-card__link"')
         assert f'href="{reverse("pledges:board")}"' in cards[1]
+
+
+def test_the_django_admin_never_deletes_pledges_objectives_updates_workstreams_or_programmes(client):
+    from .factories import ProgrammeFactory
+
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    update = ProgressUpdateFactory()
+    objective = ObjectiveFactory()
+    programme = ProgrammeFactory()
+    client.force_login(superuser)
+    objects = [
+        ("pledges", "pledge", update.pledge),
+        ("pledges", "objective", objective),
+        ("pledges", "progressupdate", update),
+        ("programmes", "programme", programme),
+        ("programmes", "workstream", programme.workstream),
+    ]
+    for app, model, obj in objects:
+        # The admin works for this superuser (the change page opens) but offers no deletion.
+        change = client.get(reverse(f"admin:{app}_{model}_change", args=[obj.pk]))
+        assert change.status_code == 200, model
+        assert f"{obj.pk}/delete/" not in change.content.decode(), model
+        delete = reverse(f"admin:{app}_{model}_delete", args=[obj.pk])
+        assert client.get(delete).status_code == 403, model
+        assert client.post(delete, {"post": "yes"}).status_code == 403, model
+        assert type(obj).objects.filter(pk=obj.pk).exists(), model
