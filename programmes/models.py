@@ -85,7 +85,11 @@ class Programme(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # The audience links are versioned with the programme, so the history shows (and restores) them too.
+    history = HistoricalRecords(
+        excluded_fields=["updated_at"],
+        m2m_fields=[audience_staff_groups, audience_bands, audience_organisations],
+    )
 
     class Meta:
         ordering = ["title"]

@@ -588,11 +588,23 @@ def programme_save(*, programme: Programme, user, audience: dict | None = None) 
         before = Programme.objects.filter(pk=programme.pk).values_list("workstream_id", flat=True).first()
         if before != programme.workstream_id:
             programme.order = _next_programme_order(programme.workstream_id)
-    programme._history_user = user
     programme.full_clean()
+    creating = programme.pk is None
+    # Save and set the audience without a version each, then save once: one recorded version per change,
+    # with the audience links in it.
+    programme.skip_history_when_saving = True
+    try:
+        if creating:
+            programme.save()
+        for name, values in (audience or {}).items():
+            getattr(programme, name).set(values)
+    finally:
+        del programme.skip_history_when_saving
+    programme._history_user = user
     programme.save()
-    for name, values in (audience or {}).items():
-        getattr(programme, name).set(values)
+    if creating:
+        latest = programme.history.latest()
+        programme.history.filter(history_id=latest.history_id).update(history_type="+")
     return programme
 
 

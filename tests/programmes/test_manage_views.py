@@ -155,12 +155,26 @@ def test_programme_audience_is_saved_and_history_can_be_restored(client, academy
         reverse("programmes:programme_history", kwargs={"pk": programme.pk})
     ).content.decode()
     assert "Preceptorship" in history and "Renamed" in history and academy_admin.display_name in history
+    # A change of audience is one version too, with the links before and after.
+    midwives = StaffGroupFactory(name="Midwifery")
+    client.post(
+        reverse("programmes:programme_edit", kwargs={"pk": programme.pk}),
+        {**data, "title": "Renamed", "audience_staff_groups": [midwives.pk]},
+    )
+    assert list(programme.audience_staff_groups.all()) == [midwives]
+    assert programme.history.count() == 3
+    history = client.get(
+        reverse("programmes:programme_history", kwargs={"pk": programme.pk})
+    ).content.decode()
+    assert "Open to staff groups" in history and "Midwifery" in history
     restore = reverse("programmes:programme_restore", kwargs={"pk": programme.pk, "history_id": first})
     assert "Restore this version" in client.get(restore).content.decode()
     client.post(restore)
     programme.refresh_from_db()
     assert programme.title == "Preceptorship"
-    assert programme.history.count() == 3
+    assert list(programme.audience_staff_groups.all()) == [nurses]  # the audience is restored as well
+    assert programme.history.count() == 4
+    assert programme.history.order_by("history_id").first().history_type == "+"
 
 
 @pytest.mark.parametrize("role", [None, Role.PROGRAMME_LEAD, Role.BOARD_MEMBER])
