@@ -460,11 +460,15 @@ class ProgressUpdateEditView(ManageMixin, FormPageMixin, FormView):
 
     def form_valid(self, form):
         try:
-            services.progress_update_edit(update=self.update, user=self.request.user, **form.cleaned_data)
+            update = services.progress_update_edit(
+                update=self.update, user=self.request.user, **form.cleaned_data
+            )
         except ValidationError as error:
             _form_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, "Progress update saved.")
+        if update.metric_check:
+            messages.warning(self.request, f"Check the status: {update.metric_check}")
         return redirect(_manage_url(self.update.subject))
 
 

@@ -406,3 +406,28 @@ def test_the_django_admin_never_deletes_pledges_objectives_updates_workstreams_o
         assert client.get(delete).status_code == 403, model
         assert client.post(delete, {"post": "yes"}).status_code == 403, model
         assert type(obj).objects.filter(pk=obj.pk).exists(), model
+
+
+def test_correcting_an_update_to_a_mismatched_status_warns_and_keeps_the_check(client, academy_admin):
+    pledge = PledgeFactory(number=1)
+    metric = linked_metric(pledge, target=Decimal("5"))
+    update = ProgressUpdateFactory(pledge=pledge, status=Status.AT_RISK)
+    client.force_login(academy_admin)
+    data = {
+        "status": "on_track",
+        "narrative": "Corrected.",
+        "period_start": "2026-09-01",
+        "period_end": "2026-09-30",
+        "published_on": "2026-10-07",
+    }
+    page = client.post(reverse("pledges:update_edit", kwargs={"pk": update.pk}), data, follow=True)
+    text = page.content.decode()
+    assert f"Check the status: The status is “on track” but {metric.name} consistently fails" in text
+    update.refresh_from_db()
+    assert update.status == "on_track" and "consistently fails its target" in update.metric_check
+    page = client.post(
+        reverse("pledges:update_edit", kwargs={"pk": update.pk}), {**data, "status": "at_risk"}, follow=True
+    )
+    assert "Check the status" not in page.content.decode()
+    update.refresh_from_db()
+    assert update.metric_check == ""
