@@ -7,20 +7,21 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from programmes.models import Programme, Workstream
+from workforce import selectors as workforce_selectors
 from workforce import spc
-from workforce.models import MetricDefinition, Observation
+from workforce.models import MetricDefinition
 
 from .models import BoardMeeting, MetricLink, Objective, Pledge, ProgressUpdate, Status
 from .status_rules import MetricAssurance, Mismatch, status_mismatches
 
 # --- Metrics --------------------------------------------------------------------------------------------
-# Until the workforce selectors (metric_summaries / metric_series) land on main, this small selector
-# computes each metric's system-level monthly series from Observation rows and runs workforce.spc.analyse.
-# Swap `metric_results` for the workforce selector when it exists; the callers only need MetricResult.
+# The figures come from workforce.selectors.metric_summaries, the selector the workforce dashboard and the
+# board pack use, so a metric's SPC (its baseline and recalculations included) is the same everywhere. A
+# link may set its own target; only the assurance against that target is worked out again here.
 
 
 # Making Data Count icon colours, shown as NHS.UK tags with words (never colour alone).
@@ -96,53 +97,53 @@ class MetricResult:
         return spc.describe(self.spc, name=self.metric.name, unit=unit)
 
 
-def _system_series(metrics: dict[int, MetricDefinition]) -> dict[int, list[tuple[datetime.date, float]]]:
-    """Monthly system-level values per metric: sums of the organisations' figures (all staff groups),
-    and for ratio metrics the summed numerators over the summed denominators (never averaged rates)."""
-    rows = (
-        Observation.objects.filter(metric_id__in=metrics, staff_group__isnull=True)
-        .values("metric_id", "month")
-        .annotate(num=Sum("numerator"), den=Sum("denominator"))
-        .order_by("metric_id", "month")
+Summaries = dict[int, workforce_selectors.MetricSummary]
+
+
+def _spc_for_target(series: workforce_selectors.MetricSeries, target: Decimal | None) -> spc.SpcResult:
+    """The series' SPC, assured against ``target`` when a link sets one other than the metric's own."""
+    metric = series.metric
+    if target is None or target == metric.target:
+        return series.spc
+    points = series.spc.points
+    # The same phases as the dashboard: a new phase starts wherever the limits were recalculated.
+    recalculate_at = [
+        point.index for before, point in zip(points, points[1:], strict=False) if point.phase != before.phase
+    ]
+    return spc.analyse(
+        series.values,
+        direction=metric.improvement_direction,
+        target=float(target),
+        baseline_points=metric.spc_baseline_points,
+        recalculate_at=recalculate_at,
     )
-    series: dict[int, list[tuple[datetime.date, float]]] = defaultdict(list)
-    for row in rows:
-        metric = metrics[row["metric_id"]]
-        if metric.aggregation == MetricDefinition.Aggregation.RATIO:
-            if not row["den"]:
-                continue
-            value = row["num"] / row["den"] * metric.scale
-        else:
-            value = row["num"]
-        series[metric.pk].append((row["month"], float(value)))
-    return series
 
 
-def metric_results(targets: dict[int, Decimal | None]) -> dict[int, MetricResult]:
+def _result(summary: workforce_selectors.MetricSummary, target: Decimal | None) -> MetricResult:
+    effective = target if target is not None else summary.metric.target
+    return MetricResult(
+        metric=summary.metric,
+        target=float(effective) if effective is not None else None,
+        months=summary.series.months,
+        values=summary.series.values,
+        spc=_spc_for_target(summary.series, target),
+    )
+
+
+def metric_summaries_by_id() -> Summaries:
+    """Every metric's system-level summary (one grouped query over the figures), by metric id."""
+    return {summary.metric.pk: summary for summary in workforce_selectors.metric_summaries()}
+
+
+def metric_results(
+    targets: dict[int, Decimal | None], *, summaries: Summaries | None = None
+) -> dict[int, MetricResult]:
     """SPC results per metric id; ``targets`` maps each metric id to the target to assure against
     (None: the metric's own target)."""
     if not targets:
         return {}
-    metrics = MetricDefinition.objects.in_bulk(list(targets))
-    series = _system_series(metrics)
-    results = {}
-    for metric_id, target in targets.items():
-        metric = metrics[metric_id]
-        effective = target if target is not None else metric.target
-        points = series.get(metric_id, [])
-        values = [v for _, v in points]
-        results[metric_id] = MetricResult(
-            metric=metric,
-            target=float(effective) if effective is not None else None,
-            months=[m for m, _ in points],
-            values=values,
-            spc=spc.analyse(
-                values,
-                direction=metric.improvement_direction,
-                target=float(effective) if effective is not None else None,
-            ),
-        )
-    return results
+    summaries = metric_summaries_by_id() if summaries is None else summaries
+    return {metric_id: _result(summaries[metric_id], target) for metric_id, target in targets.items()}
 
 
 @dataclass(frozen=True)
@@ -153,8 +154,10 @@ class LinkedMetric:
 
 def linked_metrics(subject: Pledge | Objective) -> list[LinkedMetric]:
     links = list(subject.metric_links.select_related("metric"))
-    results = {link.pk: metric_results({link.metric_id: link.target})[link.metric_id] for link in links}
-    return [LinkedMetric(link=link, result=results[link.pk]) for link in links]
+    if not links:
+        return []
+    summaries = metric_summaries_by_id()
+    return [LinkedMetric(link=link, result=_result(summaries[link.metric_id], link.target)) for link in links]
 
 
 def status_check(*, subject: Pledge | Objective, status: str) -> list[Mismatch]:
@@ -193,13 +196,17 @@ def pledge_detail_queryset() -> QuerySet[Pledge]:
 
 
 def pledge_programmes(pledge: Pledge) -> list[Programme]:
-    """The programmes that serve a pledge: those linked to any of its (live) objectives."""
+    """The programmes that serve a pledge: the published ones (those in the catalogue) linked to any of its
+    live objectives, by workstream in the admins' order."""
     return list(
-        Programme.objects.filter(objectives__pledges=pledge, objectives__is_archived=False)
-        .exclude(status=Programme.Status.ARCHIVED)
+        Programme.objects.filter(
+            objectives__pledges=pledge,
+            objectives__is_archived=False,
+            status=Programme.Status.PUBLISHED,
+        )
         .select_related("workstream")
         .distinct()
-        .order_by("title")
+        .order_by("workstream__order", "workstream__name", "order", "title")
     )
 
 
@@ -297,8 +304,9 @@ class PledgeRow:
         return "Recent statuses, oldest first: " + ", ".join(Status(s).label.lower() for s in self.statuses)
 
 
-def pledge_rows(pledges: list[Pledge]) -> list[PledgeRow]:
-    """The pledges with their latest update, recent statuses and key metric, in a fixed number of queries."""
+def pledge_rows(pledges: list[Pledge], *, summaries: Summaries | None = None) -> list[PledgeRow]:
+    """The pledges with their latest update, recent statuses and key metric, in a fixed number of queries.
+    ``summaries``: metric_summaries_by_id() when the caller has it already."""
     pledge_ids = [p.pk for p in pledges]
     updates: dict[int, list[ProgressUpdate]] = defaultdict(list)
     for update in (
@@ -312,13 +320,15 @@ def pledge_rows(pledges: list[Pledge]) -> list[PledgeRow]:
         current = links.get(link.pledge_id)
         if current is None or (link.is_key and not current.is_key):
             links[link.pledge_id] = link
-    results = metric_results({link.metric_id: link.target for link in links.values()})
+    if links and summaries is None:
+        summaries = metric_summaries_by_id()
     rows = []
     for pledge in pledges:
         recent = updates.get(pledge.pk, [])[:TREND_LENGTH]
         latest = recent[0] if recent else None
         link = links.get(pledge.pk)
-        key = results.get(link.metric_id) if link else None
+        # Per link, not per metric: two pledges may share a key metric with different targets.
+        key = _result(summaries[link.metric_id], link.target) if link else None
         mismatches = []
         if latest is not None and key is not None:
             mismatches = status_mismatches(latest.status, [MetricAssurance(key.metric.name, key.assurance)])
@@ -334,13 +344,11 @@ def pledge_rows(pledges: list[Pledge]) -> list[PledgeRow]:
     return rows
 
 
-def workforce_headlines() -> list[MetricResult]:
+def workforce_headlines(*, summaries: Summaries | None = None) -> list[MetricResult]:
     """Every workforce metric that has figures, with its latest value, variation and assurance."""
-    metric_ids = list(
-        Observation.objects.filter(staff_group__isnull=True).values_list("metric_id", flat=True).distinct()
-    )
-    results = metric_results(dict.fromkeys(metric_ids))
-    return sorted(results.values(), key=lambda r: (r.metric.order, r.metric.name))
+    summaries = metric_summaries_by_id() if summaries is None else summaries
+    results = [_result(summary, None) for summary in summaries.values() if summary.series.points]
+    return sorted(results, key=lambda r: (r.metric.order, r.metric.name))
 
 
 def programme_reach_headlines() -> list[tuple[str, str]] | None:

@@ -35,9 +35,10 @@ class BoardOverviewView(PermissionRequiredMixin, BreadcrumbMixin, TemplateView):
     def get_context_data(self, **kwargs):
         last = selectors.last_board_meeting()
         since = last.date if last else timezone.localdate() - timezone.timedelta(days=30)
+        summaries = selectors.metric_summaries_by_id()
         return super().get_context_data(
-            rows=selectors.pledge_rows(list(selectors.pledge_list())),
-            headlines=selectors.workforce_headlines(),
+            rows=selectors.pledge_rows(list(selectors.pledge_list()), summaries=summaries),
+            headlines=selectors.workforce_headlines(summaries=summaries),
             reach=selectors.programme_reach_headlines(),
             last_meeting=last,
             next_meeting=selectors.next_board_meeting(),
@@ -459,11 +460,15 @@ class ProgressUpdateEditView(ManageMixin, FormPageMixin, FormView):
 
     def form_valid(self, form):
         try:
-            services.progress_update_edit(update=self.update, user=self.request.user, **form.cleaned_data)
+            update = services.progress_update_edit(
+                update=self.update, user=self.request.user, **form.cleaned_data
+            )
         except ValidationError as error:
             _form_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, "Progress update saved.")
+        if update.metric_check:
+            messages.warning(self.request, f"Check the status: {update.metric_check}")
         return redirect(_manage_url(self.update.subject))
 
 

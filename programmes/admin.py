@@ -17,15 +17,23 @@ from .models import (
 )
 
 
+class ArchiveNotDeleteMixin:
+    """Workstreams and programmes are archived, never deleted: objectives, cohorts and history keep pointing
+    at them. The portal's manage pages archive them."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Workstream)
-class WorkstreamAdmin(SimpleHistoryAdmin):
+class WorkstreamAdmin(ArchiveNotDeleteMixin, SimpleHistoryAdmin):
     list_display = ("name", "order", "is_archived")
     prepopulated_fields = {"slug": ("name",)}
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(SimpleHistoryAdmin):
-    list_display = ("title", "workstream", "pillar", "format", "status")
+class ProgrammeAdmin(ArchiveNotDeleteMixin, SimpleHistoryAdmin):
+    list_display = ("title", "workstream", "order", "pillar", "format", "status")
     list_filter = ("status", "workstream", "pillar", "format")
     search_fields = ("title", "summary")
     prepopulated_fields = {"slug": ("title",)}

@@ -62,6 +62,8 @@ class Programme(models.Model):
         "workforce.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="led_programmes"
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # Position within its workstream (admins reorder programmes on the manage page).
+    order = models.PositiveSmallIntegerField(default=0)
     # True for programmes "delivered at ICS level"; False for those "being collaborated on" (Table 2).
     delivered_at_system_level = models.BooleanField(default=True)
     # Audience: who the programme is open to. An empty list means "everyone" for that dimension; a person
@@ -83,7 +85,11 @@ class Programme(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # The audience links are versioned with the programme, so the history shows (and restores) them too.
+    history = HistoricalRecords(
+        excluded_fields=["updated_at"],
+        m2m_fields=[audience_staff_groups, audience_bands, audience_organisations],
+    )
 
     class Meta:
         ordering = ["title"]

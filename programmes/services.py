@@ -577,16 +577,63 @@ def workstream_move(*, workstream: Workstream, user, direction: str) -> Workstre
     return workstream
 
 
+def _next_programme_order(workstream_id: int) -> int:
+    last = Programme.objects.filter(workstream_id=workstream_id).aggregate(m=models.Max("order"))["m"]
+    return 0 if last is None else last + 1
+
+
 @transaction.atomic
 def programme_save(*, programme: Programme, user, audience: dict | None = None) -> Programme:
     """Create or update a programme from a validated form instance; ``audience`` sets its many-to-many
-    audience fields (staff groups, bands, organisations) by name."""
-    programme._history_user = user
+    audience fields (staff groups, bands, organisations) by name. A new programme, or one moved to another
+    workstream, goes to the end of its workstream's order."""
+    if programme.pk is None:
+        programme.order = _next_programme_order(programme.workstream_id)
+    else:
+        before = Programme.objects.filter(pk=programme.pk).values_list("workstream_id", flat=True).first()
+        if before != programme.workstream_id:
+            programme.order = _next_programme_order(programme.workstream_id)
     programme.full_clean()
+    creating = programme.pk is None
+    # Save and set the audience without a version each, then save once: one recorded version per change,
+    # with the audience links in it.
+    programme.skip_history_when_saving = True
+    try:
+        if creating:
+            programme.save()
+        for name, values in (audience or {}).items():
+            getattr(programme, name).set(values)
+    finally:
+        del programme.skip_history_when_saving
+    programme._history_user = user
     programme.save()
-    for name, values in (audience or {}).items():
-        getattr(programme, name).set(values)
+    if creating:
+        latest = programme.history.latest()
+        programme.history.filter(history_id=latest.history_id).update(history_type="+")
     certificates_refresh_later(programme_id=programme.pk)  # its title or CPD hours may have changed
+    return programme
+
+
+@transaction.atomic
+def programme_move(*, programme: Programme, user, direction: str) -> Programme:
+    """Swap a programme with its neighbour within its workstream; renumbers the workstream to close gaps."""
+    if direction not in ("up", "down"):
+        raise ValidationError("Choose up or down")
+    items = list(
+        Programme.objects.select_for_update()
+        .filter(workstream_id=programme.workstream_id)
+        .order_by("order", "title", "pk")
+    )
+    index = next(i for i, item in enumerate(items) if item.pk == programme.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if 0 <= other < len(items):
+        items[index], items[other] = items[other], items[index]
+        for position, item in enumerate(items):
+            if item.order != position:
+                item.order = position
+                item._history_user = user
+                item._change_reason = "Reordered"
+                item.save(update_fields=["order", "updated_at"])
     return programme
 
 

@@ -57,6 +57,7 @@ urlpatterns += [
     path("manage/programmes/", views.ManageProgrammeListView.as_view(), name="manage_programmes"),
     path("manage/programmes/new/", views.ProgrammeFormView.as_view(), name="programme_create"),
     path("manage/programmes/<int:pk>/edit/", views.ProgrammeFormView.as_view(), name="programme_edit"),
+    path("manage/programmes/<int:pk>/move/", views.ProgrammeMoveView.as_view(), name="programme_move"),
     path(
         "manage/programmes/<int:pk>/archive/", views.ProgrammeArchiveView.as_view(), name="programme_archive"
     ),

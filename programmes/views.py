@@ -587,7 +587,38 @@ class ManageProgrammeListView(ManageProgrammesMixin, ListView):
     context_object_name = "programmes"
 
     def get_queryset(self):
-        return Programme.objects.select_related("workstream", "lead").order_by("workstream__order", "title")
+        return Programme.objects.select_related("workstream", "lead").order_by(
+            "workstream__order", "workstream__name", "workstream_id", "order", "title", "pk"
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        programmes = context["programmes"] = list(context["programmes"])
+        # Up/Down buttons move a programme within its own workstream only.
+        for index, programme in enumerate(programmes):
+            before = programmes[index - 1] if index else None
+            after = programmes[index + 1] if index + 1 < len(programmes) else None
+            programme.can_move_up = before is not None and before.workstream_id == programme.workstream_id
+            programme.can_move_down = after is not None and after.workstream_id == programme.workstream_id
+        return context
+
+
+class ProgrammeMoveView(ManageProgrammesMixin, DetailView):
+    """POST only: move a programme up or down within its workstream."""
+
+    model = Programme
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        programme = self.get_object()
+        direction = request.POST.get("direction", "")
+        try:
+            manage_services.programme_move(programme=programme, user=request.user, direction=direction)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"Programme moved {direction}: {programme.title}.")
+        return redirect("programmes:manage_programmes")
 
 
 class ProgrammeFormView(ManageProgrammesMixin, FormPageMixin, FormView):

@@ -175,7 +175,67 @@ def test_staff_read_the_pledges_and_are_refused_editing(journey):
     page.get_by_role("link", name=f"Pledge 1: {pledges.demo.WORKFORCE_PLEDGE}").click()
     journey.check_accessibility()
     assert "Post a progress update" not in page.locator("main").inner_text()
-    for path in ["/manage/pledges/", "/board/"]:
+    for path in staff_refused_paths():
         response = page.goto(journey.base_url + path)
-        assert response.status == 403
+        assert response.status == 403, path
+        assert page.locator("h1").inner_text() == "You do not have access to this page", path
         journey.check_accessibility()
+    # Nothing on the pages staff can read offers an editing link.
+    for path in ["/pledges/", "/pledges/1/"]:
+        journey.goto(path)
+        assert page.locator("main a[href^='/manage/']").count() == 0, path
+
+
+def staff_refused_paths() -> list[str]:
+    """Every editing page (and the board's own pages) of pledges, objectives, updates, metric links,
+    workstreams, programmes and cohorts, for objects the demo data holds."""
+    from pledges.models import MetricLink, Objective, ProgressUpdate
+    from programmes.models import Cohort, Programme, Workstream
+
+    pledge = Pledge.objects.get(number=2)
+    objective = Objective.objects.first()
+    update = ProgressUpdate.objects.filter(pledge=pledge).first()
+    link = MetricLink.objects.first()
+    workstream = Workstream.objects.first()
+    programme = Programme.objects.first()
+    cohort = Cohort.objects.first()
+    paths = ["/board/", "/board/meeting/", "/manage/pledges/", "/manage/pledges/new/"]
+    for base, obj in (("/manage/pledges", pledge), ("/manage/objectives", objective)):
+        version = obj.history.first().history_id
+        paths += [
+            f"{base}/{obj.pk}/",
+            f"{base}/{obj.pk}/edit/",
+            f"{base}/{obj.pk}/archive/",
+            f"{base}/{obj.pk}/unarchive/",
+            f"{base}/{obj.pk}/history/",
+            f"{base}/{obj.pk}/history/{version}/restore/",
+            f"{base}/{obj.pk}/metrics/new/",
+            f"{base}/{obj.pk}/updates/new/",
+        ]
+    paths += ["/manage/objectives/", "/manage/objectives/new/"]
+    paths += [
+        f"/manage/updates/{update.pk}/edit/",
+        f"/manage/updates/{update.pk}/history/",
+        f"/manage/updates/{update.pk}/history/{update.history.first().history_id}/restore/",
+    ]
+    if link is not None:
+        paths.append(f"/manage/metric-links/{link.pk}/remove/")
+    paths += [
+        "/manage/workstreams/",
+        "/manage/workstreams/new/",
+        f"/manage/workstreams/{workstream.pk}/edit/",
+        f"/manage/workstreams/{workstream.pk}/archive/",
+        f"/manage/workstreams/{workstream.pk}/unarchive/",
+        f"/manage/workstreams/{workstream.pk}/history/",
+        f"/manage/workstreams/{workstream.pk}/history/{workstream.history.first().history_id}/restore/",
+        "/manage/programmes/",
+        "/manage/programmes/new/",
+        f"/manage/programmes/{programme.pk}/edit/",
+        f"/manage/programmes/{programme.pk}/archive/",
+        f"/manage/programmes/{programme.pk}/unarchive/",
+        f"/manage/programmes/{programme.pk}/history/",
+        f"/manage/programmes/{programme.pk}/history/{programme.history.first().history_id}/restore/",
+        f"/manage/cohorts/{cohort.pk}/history/",
+        f"/manage/cohorts/{cohort.pk}/history/{cohort.history.first().history_id}/restore/",
+    ]
+    return paths

@@ -11,6 +11,7 @@ from workforce.history import history_entries, history_restore
 
 from ..factories import UserFactory
 from .factories import (
+    STEADY_TEN,
     MetricFactory,
     ObjectiveFactory,
     PledgeFactory,
@@ -70,6 +71,47 @@ def test_linked_metric_assurance_uses_the_links_target(target, assurance):
     linked_metric(pledge, target=target)  # "lower is better", steady around 10%
     (item,) = selectors.linked_metrics(pledge)
     assert item.result.assurance == assurance
+
+
+def test_linked_metrics_agree_with_the_workforce_dashboard_including_recalculated_limits():
+    """The pledge pages use the workforce selector's SPC, so a recalculation (a new phase) counts too."""
+    from workforce import selectors as workforce_selectors
+    from workforce.models import SpcRecalculation
+
+    pledge = PledgeFactory()
+    # 15 months around 20%, then 15 months around 10% after a change in how turnover is counted.
+    values = [v + 10 for v in STEADY_TEN] + STEADY_TEN
+    metric = linked_metric(pledge, target=None, values=values)
+    metric.target = Decimal("15")
+    metric.save()
+    SpcRecalculation.objects.create(metric=metric, month=datetime.date(2026, 4, 1), reason="New definition")
+    (summary,) = [s for s in workforce_selectors.metric_summaries() if s.metric == metric]
+    (item,) = selectors.linked_metrics(pledge)
+    # Within the new phase the limits are about 9.2% to 10.8%: a 15% ceiling is consistently met, and the
+    # drop is not special cause. One phase over both levels would say "hit or miss" and "improvement".
+    assert summary.assurance == item.result.assurance == spc.ASSURANCE_PASS
+    assert summary.variation == item.result.variation == spc.COMMON_CAUSE
+    assert item.result.spc.upper == summary.spc.upper
+    # A link's own target is assessed against the same (recalculated) limits.
+    link = pledge.metric_links.get()
+    link.target = Decimal("9")
+    link.save()
+    (item,) = selectors.linked_metrics(pledge)
+    assert item.result.assurance == spc.ASSURANCE_FAIL
+    assert item.result.spc.upper == summary.spc.upper
+    assert item.result.target == 9.0
+
+
+def test_pledges_sharing_a_key_metric_are_each_assured_against_their_own_target():
+    one, two = PledgeFactory(number=1), PledgeFactory(number=2)
+    metric = linked_metric(one, target=Decimal("5"))
+    from pledges.models import MetricLink
+
+    MetricLink.objects.create(pledge=two, metric=metric, target=Decimal("20"), is_key=True)
+    rows = {row.pledge.number: row for row in selectors.pledge_rows([one, two])}
+    assert rows[1].key_metric.assurance == spc.ASSURANCE_FAIL
+    assert rows[2].key_metric.assurance == spc.ASSURANCE_PASS
+    assert (rows[1].key_metric.target, rows[2].key_metric.target) == (5.0, 20.0)
 
 
 def test_a_links_empty_target_falls_back_to_the_metrics_own():
@@ -247,16 +289,26 @@ def test_pledge_rows_give_latest_status_trend_and_key_metric_in_few_queries(djan
     assert rows[1].latest is None and rows[1].key_metric is None and rows[1].trend == "Not enough updates yet"
 
 
-def test_pledge_programmes_are_those_of_its_live_objectives():
+def test_pledge_programmes_are_the_published_ones_of_its_live_objectives_in_the_admins_order():
+    from .factories import WorkstreamFactory
+
     pledge = PledgeFactory()
     live, archived = ObjectiveFactory(), ObjectiveFactory(is_archived=True)
+    first, second = WorkstreamFactory(order=0), WorkstreamFactory(order=1)
     p1, p2, p3 = ProgrammeFactory(title="A"), ProgrammeFactory(title="B"), ProgrammeFactory(title="C")
-    live.programmes.add(p1, p2)
+    draft = ProgrammeFactory(title="D", status="draft")  # not in the catalogue: its link would be a 404
+    later = ProgrammeFactory(title="E", workstream=second, order=0)
+    z_first = ProgrammeFactory(title="Z", workstream=first, order=0)
+    y_second = ProgrammeFactory(title="Y", workstream=first, order=1)
+    live.programmes.add(p1, p2, draft, later, z_first, y_second)
     archived.programmes.add(p3)
     pledge.objectives.add(live, archived)
     p2.status = "archived"
     p2.save()
-    assert selectors.pledge_programmes(pledge) == [p1]
+    p1.workstream = second
+    p1.order = 1
+    p1.save()
+    assert selectors.pledge_programmes(pledge) == [z_first, y_second, later, p1]
 
 
 def test_changes_since_lists_updates_and_edits_after_the_date_only():

@@ -41,6 +41,7 @@ def editing_urls(o):
         reverse("pledges:manage_pledge", kwargs={"pk": p}),
         reverse("pledges:pledge_edit", kwargs={"pk": p}),
         reverse("pledges:pledge_archive", kwargs={"pk": p}),
+        reverse("pledges:pledge_unarchive", kwargs={"pk": p}),
         reverse("pledges:pledge_history", kwargs={"pk": p}),
         reverse("pledges:pledge_restore", kwargs={"pk": p, "history_id": o["history_id"]}),
         reverse("pledges:pledge_metric_add", kwargs={"pk": p}),
@@ -50,6 +51,7 @@ def editing_urls(o):
         reverse("pledges:manage_objective", kwargs={"pk": ob}),
         reverse("pledges:objective_edit", kwargs={"pk": ob}),
         reverse("pledges:objective_archive", kwargs={"pk": ob}),
+        reverse("pledges:objective_unarchive", kwargs={"pk": ob}),
         reverse("pledges:objective_history", kwargs={"pk": ob}),
         reverse("pledges:objective_restore", kwargs={"pk": ob, "history_id": o["objective_history_id"]}),
         reverse("pledges:objective_metric_add", kwargs={"pk": ob}),
@@ -378,3 +380,54 @@ def test_home_cards_and_navigation_lead_each_role_to_its_pledge_pages(client, ro
         # The board overview is the first card on a board member's home.
         cards = page.split('class="nhsuk-card__link"')
         assert f'href="{reverse("pledges:board")}"' in cards[1]
+
+
+def test_the_django_admin_never_deletes_pledges_objectives_updates_workstreams_or_programmes(client):
+    from .factories import ProgrammeFactory
+
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    update = ProgressUpdateFactory()
+    objective = ObjectiveFactory()
+    programme = ProgrammeFactory()
+    client.force_login(superuser)
+    objects = [
+        ("pledges", "pledge", update.pledge),
+        ("pledges", "objective", objective),
+        ("pledges", "progressupdate", update),
+        ("programmes", "programme", programme),
+        ("programmes", "workstream", programme.workstream),
+    ]
+    for app, model, obj in objects:
+        # The admin works for this superuser (the change page opens) but offers no deletion.
+        change = client.get(reverse(f"admin:{app}_{model}_change", args=[obj.pk]))
+        assert change.status_code == 200, model
+        assert f"{obj.pk}/delete/" not in change.content.decode(), model
+        delete = reverse(f"admin:{app}_{model}_delete", args=[obj.pk])
+        assert client.get(delete).status_code == 403, model
+        assert client.post(delete, {"post": "yes"}).status_code == 403, model
+        assert type(obj).objects.filter(pk=obj.pk).exists(), model
+
+
+def test_correcting_an_update_to_a_mismatched_status_warns_and_keeps_the_check(client, academy_admin):
+    pledge = PledgeFactory(number=1)
+    metric = linked_metric(pledge, target=Decimal("5"))
+    update = ProgressUpdateFactory(pledge=pledge, status=Status.AT_RISK)
+    client.force_login(academy_admin)
+    data = {
+        "status": "on_track",
+        "narrative": "Corrected.",
+        "period_start": "2026-09-01",
+        "period_end": "2026-09-30",
+        "published_on": "2026-10-07",
+    }
+    page = client.post(reverse("pledges:update_edit", kwargs={"pk": update.pk}), data, follow=True)
+    text = page.content.decode()
+    assert f"Check the status: The status is “on track” but {metric.name} consistently fails" in text
+    update.refresh_from_db()
+    assert update.status == "on_track" and "consistently fails its target" in update.metric_check
+    page = client.post(
+        reverse("pledges:update_edit", kwargs={"pk": update.pk}), {**data, "status": "at_risk"}, follow=True
+    )
+    assert "Check the status" not in page.content.decode()
+    update.refresh_from_db()
+    assert update.metric_check == ""
