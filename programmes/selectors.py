@@ -221,6 +221,17 @@ class ProgrammePage:
     programme: Programme
     eligibility: Eligibility
     cohorts: list[CohortOption] = field(default_factory=list)
+    objectives: list = field(default_factory=list)
+
+
+def programme_objectives(*, programme: Programme) -> list:
+    """The board objectives this programme serves, archived ones left out. The Objective model lives in
+    the pledges app (a higher floor), which adds the reverse relation `programme.objectives`; programmes
+    never imports it, and without that app there are none."""
+    related = getattr(programme, "objectives", None)
+    if related is None:
+        return []
+    return list(related.filter(is_archived=False))
 
 
 def programme_detail_queryset() -> QuerySet[Programme]:
@@ -257,7 +268,12 @@ def programme_page(
     options = []
     for cohort in cohorts:
         options.append(_cohort_option(cohort, mine.get(cohort.pk), eligibility, programme, now))
-    return ProgrammePage(programme=programme, eligibility=eligibility, cohorts=options)
+    return ProgrammePage(
+        programme=programme,
+        eligibility=eligibility,
+        cohorts=options,
+        objectives=programme_objectives(programme=programme),
+    )
 
 
 def _cohort_option(cohort, enrolment, eligibility, programme, now) -> CohortOption:

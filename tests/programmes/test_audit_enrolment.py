@@ -115,6 +115,49 @@ def test_open_to_me_agrees_with_the_programme_pages_eligibility():
         assert in_python  # every person is eligible for something (the open programme at least)
 
 
+# --- programme page ---------------------------------------------------------------------------------
+
+
+def test_programme_page_shows_purpose_audience_and_the_live_objectives_it_serves(client, staff_user):
+    from tests.pledges.factories import ObjectiveFactory
+
+    programme = ProgrammeFactory(
+        title="Reverse Mentoring",
+        summary="Senior leaders are mentored by colleagues from under-represented groups.",
+        description="Six months of paired meetings.",
+        audience="Senior leaders and colleagues from ethnic minority backgrounds.",
+        audience_sectors=[Sector.NHS],
+        cpd_hours=12,
+    )
+    programme.audience_bands.set([BandFactory(name="Band 8a")])
+    ObjectiveFactory(title="Grow inclusive leadership", pillar="retain").programmes.add(programme)
+    ObjectiveFactory(title="An objective set aside", is_archived=True).programmes.add(programme)
+    ObjectiveFactory(title="Unrelated objective")
+    client.force_login(staff_user)
+    content = client.get(reverse("programmes:programme", args=[programme.slug])).content.decode()
+    for text in (
+        "Senior leaders are mentored",
+        "Six months of paired meetings.",
+        "Who it is for",
+        "Senior leaders and colleagues from ethnic minority backgrounds.",
+        "Band 8a",
+        "All staff groups",
+        "NHS",
+        "The objectives it serves",
+        "Grow inclusive leadership (Retain)",
+        "No cohorts are planned at the moment.",
+    ):
+        assert text in content, text
+    assert "An objective set aside" not in content and "Unrelated objective" not in content
+
+
+def test_programme_page_without_objectives_has_no_empty_heading(client, staff_user):
+    programme = ProgrammeFactory()
+    client.force_login(staff_user)
+    content = client.get(reverse("programmes:programme", args=[programme.slug])).content.decode()
+    assert "The objectives it serves" not in content
+
+
 # --- denials on writes ------------------------------------------------------------------------------
 
 
