@@ -267,7 +267,9 @@ def programme_page(
     }
     options = []
     for cohort in cohorts:
-        options.append(_cohort_option(cohort, mine.get(cohort.pk), eligibility, programme, now))
+        options.append(
+            _cohort_option(cohort, mine.get(cohort.pk), eligibility, programme, now, person=person)
+        )
     return ProgrammePage(
         programme=programme,
         eligibility=eligibility,
@@ -276,7 +278,7 @@ def programme_page(
     )
 
 
-def _cohort_option(cohort, enrolment, eligibility, programme, now) -> CohortOption:
+def _cohort_option(cohort, enrolment, eligibility, programme, now, *, person=None) -> CohortOption:
     if enrolment is not None:
         messages = {
             Status.CONFIRMED: "You have a place on this cohort.",
@@ -301,9 +303,15 @@ def _cohort_option(cohort, enrolment, eligibility, programme, now) -> CohortOpti
     if not eligibility.ok:
         return CohortOption(cohort, "not_eligible", eligibility.reason)
     if cohort.approval_required:
-        return CohortOption(
-            cohort, "request_place", "Places on this cohort need approval from your line manager."
-        )
+        # The same rule as enrolment_create: the line manager, or the programme lead when none is recorded.
+        if person is not None and person.line_manager_id is None:
+            approver = "the programme lead" if programme.lead_id else "the academy team"
+        else:
+            approver = "your line manager"
+        message = f"Places on this cohort need approval from {approver}."
+        if cohort.places_left <= 0 or cohort.waiting_count:
+            message += " The cohort is full, so an approved request joins the waiting list."
+        return CohortOption(cohort, "request_place", message)
     if cohort.places_left > 0 and cohort.waiting_count == 0:
         return CohortOption(cohort, "enrol")
     return CohortOption(

@@ -158,6 +158,26 @@ def test_programme_page_without_objectives_has_no_empty_heading(client, staff_us
     assert "The objectives it serves" not in content
 
 
+def test_request_a_place_names_who_decides_and_warns_when_the_cohort_is_full(client, staff_user):
+    lead = UserFactory(first_name="Lee", last_name="Lead")
+    programme = ProgrammeFactory(slug="mentoring", lead=lead)
+    cohort = CohortFactory(programme=programme, approval_required=True, capacity=1)
+    url = reverse("programmes:programme", args=["mentoring"])
+    staff_user.line_manager = None
+    staff_user.save()
+    client.force_login(staff_user)
+    content = client.get(url).content.decode()
+    assert "need approval from the programme lead." in content and "Request a place" in content
+    assert "The cohort is full" not in content
+
+    EnrolmentFactory(cohort=cohort, status=Enrolment.Status.CONFIRMED)
+    staff_user.line_manager = UserFactory()
+    staff_user.save()
+    content = client.get(url).content.decode()
+    assert "need approval from your line manager." in content
+    assert "The cohort is full, so an approved request joins the waiting list." in content
+
+
 # --- denials on writes ------------------------------------------------------------------------------
 
 
