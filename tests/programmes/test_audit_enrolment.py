@@ -13,7 +13,12 @@ from django.utils import timezone
 
 from programmes import services
 from programmes.models import Cohort, Enrolment, Programme, Session
-from programmes.selectors import programme_catalogue, programme_eligibility, programme_open_to_q
+from programmes.selectors import (
+    my_learning,
+    programme_catalogue,
+    programme_eligibility,
+    programme_open_to_q,
+)
 from tests.factories import BandFactory, OrganisationFactory, StaffGroupFactory, UserFactory
 from workforce.models import Sector
 from workforce.roles import Role
@@ -287,6 +292,30 @@ def test_a_line_manager_declines_with_a_reason_and_the_person_is_told(client, ma
     assert "already been decided" in client.get(url).content.decode()
     client.post(url, {"decision": "decline", "reason": "Ward staffing in March"})
     assert len(mail.outbox) == 1
+
+
+def test_waiting_positions_move_up_when_someone_ahead_leaves_or_is_offered_the_place(client):
+    cohort = CohortFactory(capacity=1, promotion=Cohort.Promotion.OFFER)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        holder, first, second, third = (
+            services.enrolment_create(cohort=cohort, person=UserFactory()) for _ in range(4)
+        )
+
+    def position(enrolment):
+        (mine,) = my_learning(person=enrolment.person).waiting
+        return mine.position
+
+    assert [position(e) for e in (first, second, third)] == [1, 2, 3]
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.enrolment_withdraw(enrolment=second, withdrawn_by=second.person)
+    assert [position(e) for e in (first, third)] == [1, 2]
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.enrolment_withdraw(enrolment=holder, withdrawn_by=holder.person)
+    first.refresh_from_db()
+    assert first.status == "offered" and position(third) == 1
+    client.force_login(third.person)
+    content = client.get(reverse("programmes:programme", args=[cohort.programme.slug])).content.decode()
+    assert "You are number 1 on the waiting list." in content
 
 
 # --- My learning: calendar and withdrawal ------------------------------------------------------------
