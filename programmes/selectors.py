@@ -267,6 +267,8 @@ def programme_page(
     }
     options = []
     for cohort in cohorts:
+        if cohort.pk in mine:
+            mine[cohort.pk].cohort = cohort  # the status tag reads it; no query per enrolment
         options.append(
             _cohort_option(cohort, mine.get(cohort.pk), eligibility, programme, now, person=person)
         )
@@ -287,6 +289,9 @@ def _cohort_option(cohort, enrolment, eligibility, programme, now, *, person=Non
             f"{timezone.localtime(enrolment.offer_expires_at):%-d %B %Y at %H:%M}.",
             Status.AWAITING_APPROVAL: "Your request is waiting for approval.",
         }
+        if cohort.has_started(today=timezone.localdate(now)):
+            messages[Status.WAITING] = "This cohort has started, so its waiting list is closed."
+            messages[Status.AWAITING_APPROVAL] = "This cohort started before your request was decided."
         action = {Status.CONFIRMED: "enrolled"}.get(enrolment.status, enrolment.status)
         return CohortOption(cohort, action, messages.get(enrolment.status, ""), enrolment)
     if programme.status != Programme.Status.PUBLISHED:
@@ -329,7 +334,7 @@ class MyLearning:
     waiting: list[Enrolment]
     awaiting_approval: list[Enrolment]
     past: list[Enrolment]
-    ended: list[Enrolment]  # withdrawn, declined, expired
+    ended: list[Enrolment]  # withdrawn, declined, expired; waiting or undecided when the cohort started
 
 
 def enrolments_of(*, person: User) -> QuerySet[Enrolment]:
@@ -351,9 +356,12 @@ def my_learning(*, person: User, today: datetime.date | None = None) -> MyLearni
         elif status == Status.OFFERED:
             result.offered.append(enrolment)
         elif status == Status.WAITING:
-            result.waiting.append(enrolment)
+            # Once the cohort has started its waiting list is closed: the entry is history, not a hope.
+            started = enrolment.cohort.starts_on <= today
+            (result.ended if started else result.waiting).append(enrolment)
         elif status == Status.AWAITING_APPROVAL:
-            result.awaiting_approval.append(enrolment)
+            started = enrolment.cohort.starts_on <= today
+            (result.ended if started else result.awaiting_approval).append(enrolment)
         else:
             result.ended.append(enrolment)
     result.ended.sort(key=lambda e: e.updated_at, reverse=True)
@@ -397,7 +405,7 @@ def cohort_people(*, cohort: Cohort) -> QuerySet[Enrolment]:
     )
     return (
         Enrolment.objects.filter(cohort=cohort)
-        .select_related("person__organisation", "person__staff_group", "person__band")
+        .select_related("cohort", "person__organisation", "person__staff_group", "person__band")
         .annotate(position=_waiting_position(), status_order=order)
         .order_by("status_order", "queue_number", "created_at", "pk")
     )

@@ -353,3 +353,53 @@ def test_withdrawal_once_the_cohort_has_started_is_explained_not_offered(client,
     assert "already started" in response.content.decode()
     mine.refresh_from_db()
     assert mine.status == "confirmed"
+
+
+def test_a_waiting_list_or_request_of_a_started_cohort_is_shown_as_closed(client, staff_user):
+    today = timezone.localdate()
+    started = CohortFactory(
+        starts_on=today - datetime.timedelta(days=1), ends_on=today + datetime.timedelta(days=9)
+    )
+    upcoming = CohortFactory(programme=started.programme)
+    EnrolmentFactory(cohort=started, person=staff_user, status=Enrolment.Status.WAITING, queue_number=1)
+    later = EnrolmentFactory(
+        cohort=upcoming, person=staff_user, status=Enrolment.Status.WAITING, queue_number=1
+    )
+    request = EnrolmentFactory(
+        cohort=CohortFactory(starts_on=today, ends_on=today), person=staff_user, status="awaiting_approval"
+    )
+    learning = my_learning(person=staff_user)
+    assert [e.pk for e in learning.waiting] == [later.pk]
+    assert learning.awaiting_approval == []
+    assert request.pk in {e.pk for e in learning.ended}
+
+    client.force_login(staff_user)
+    content = client.get(reverse("programmes:my_learning")).content.decode()
+    assert "Waiting list closed: the cohort has started" in content
+    assert "Not decided before the cohort started" in content
+    assert "Waiting list: number 1" in content  # the upcoming cohort's list is still open
+    assert "You have no requests waiting for approval." in content
+    page = client.get(reverse("programmes:programme", args=[started.programme.slug])).content.decode()
+    assert "This cohort has started, so its waiting list is closed." in page
+    assert "You are number 1 on the waiting list." in page  # the upcoming cohort
+
+
+def test_the_leads_cohort_page_runs_the_same_queries_for_a_short_or_long_waiting_list(client, programme_lead):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cohort = CohortFactory(programme=ProgrammeFactory(lead=programme_lead), capacity=1)
+    EnrolmentFactory(cohort=cohort, status=Enrolment.Status.CONFIRMED)
+    client.force_login(programme_lead)
+    url = reverse("programmes:cohort", args=[cohort.pk])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    EnrolmentFactory(cohort=cohort, status=Enrolment.Status.WAITING, queue_number=1)
+    short = queries()
+    for n in range(2, 12):
+        EnrolmentFactory(cohort=cohort, status=Enrolment.Status.WAITING, queue_number=n)
+    assert queries() == short
