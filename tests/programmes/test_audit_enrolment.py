@@ -403,3 +403,45 @@ def test_the_leads_cohort_page_runs_the_same_queries_for_a_short_or_long_waiting
     for n in range(2, 12):
         EnrolmentFactory(cohort=cohort, status=Enrolment.Status.WAITING, queue_number=n)
     assert queries() == short
+
+
+def test_a_new_venue_updates_every_calendar_event_once(staff_user, mailoutbox):
+    """Events take their location and link from the cohort, so moving the cohort is a change to its sessions:
+    same UIDs, higher SEQUENCE, one email per person with a place; saving again without a change sends nothing."""
+    import icalendar
+
+    cohort = CohortFactory(venue="County Hall", capacity=1)
+    sessions = [
+        SessionFactory(cohort=cohort, place=""),
+        SessionFactory(cohort=cohort, place="", date=cohort.starts_on + datetime.timedelta(days=7)),
+    ]
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.enrolment_create(cohort=cohort, person=staff_user)
+        services.enrolment_create(cohort=cohort, person=UserFactory())  # waiting: no invite to update
+
+    def events(message):
+        (ics,) = [a for a in message.attachments if a[0].endswith(".ics")]
+        return {str(e["UID"]): e for e in icalendar.Calendar.from_ical(ics[1]).walk("VEVENT")}
+
+    first = events(next(m for m in mailoutbox if m.to == [staff_user.email]))
+    mailoutbox.clear()
+    cohort.refresh_from_db()
+    cohort.venue = "Leicester General Hospital, Education Centre"
+    cohort.online_link = "https://meet.example.org/llr"
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.cohort_save(cohort=cohort)
+    (message,) = mailoutbox
+    assert message.to == [staff_user.email]
+    assert message.subject.startswith("Where your sessions meet has changed")
+    assert "Leicester General Hospital" in message.body and "https://meet.example.org/llr" in message.body
+    updated = events(message)
+    assert set(updated) == set(first)
+    for uid, event in updated.items():
+        assert event["SEQUENCE"] > first[uid]["SEQUENCE"]
+        assert "Leicester General Hospital" in str(event["LOCATION"])
+        assert "https://meet.example.org/llr" in str(event["DESCRIPTION"])
+    assert [s.sequence for s in Session.objects.filter(pk__in=[s.pk for s in sessions])] == [1, 1]
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.cohort_save(cohort=cohort)  # nothing changed
+    assert len(mailoutbox) == 1
