@@ -406,8 +406,8 @@ def test_the_leads_cohort_page_runs_the_same_queries_for_a_short_or_long_waiting
 
 
 def test_a_new_venue_updates_every_calendar_event_once(staff_user, mailoutbox):
-    """Events take their location and link from the cohort, so moving the cohort is a change to its sessions:
-    same UIDs, higher SEQUENCE, one email per person with a place; saving again without a change sends nothing."""
+    """Events take their location and link from the cohort, so moving the cohort changes its sessions: same
+    UIDs, higher SEQUENCE, one email per person with a place; saving again unchanged sends nothing."""
     import icalendar
 
     cohort = CohortFactory(venue="County Hall", capacity=1)
