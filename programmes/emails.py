@@ -81,6 +81,8 @@ def notification_email(notification: Notification) -> EmailMultiAlternatives:
     }
     template = f"programmes/email/{notification.kind}"
     subject = SUBJECTS[notification.kind].format(programme=programme.title)
+    if notification.kind == Kind.SESSION_CHANGED and notification.session_id is None:
+        subject = f"Where your sessions meet has changed: {programme.title}"  # the cohort's venue or link
     message = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string(f"{template}.txt", context),

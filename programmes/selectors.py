@@ -221,6 +221,17 @@ class ProgrammePage:
     programme: Programme
     eligibility: Eligibility
     cohorts: list[CohortOption] = field(default_factory=list)
+    objectives: list = field(default_factory=list)
+
+
+def programme_objectives(*, programme: Programme) -> list:
+    """The board objectives this programme serves, archived ones left out. The Objective model lives in
+    the pledges app (a higher floor), which adds the reverse relation `programme.objectives`; programmes
+    never imports it, and without that app there are none."""
+    related = getattr(programme, "objectives", None)
+    if related is None:
+        return []
+    return list(related.filter(is_archived=False))
 
 
 def programme_detail_queryset() -> QuerySet[Programme]:
@@ -256,11 +267,20 @@ def programme_page(
     }
     options = []
     for cohort in cohorts:
-        options.append(_cohort_option(cohort, mine.get(cohort.pk), eligibility, programme, now))
-    return ProgrammePage(programme=programme, eligibility=eligibility, cohorts=options)
+        if cohort.pk in mine:
+            mine[cohort.pk].cohort = cohort  # the status tag reads it; no query per enrolment
+        options.append(
+            _cohort_option(cohort, mine.get(cohort.pk), eligibility, programme, now, person=person)
+        )
+    return ProgrammePage(
+        programme=programme,
+        eligibility=eligibility,
+        cohorts=options,
+        objectives=programme_objectives(programme=programme),
+    )
 
 
-def _cohort_option(cohort, enrolment, eligibility, programme, now) -> CohortOption:
+def _cohort_option(cohort, enrolment, eligibility, programme, now, *, person=None) -> CohortOption:
     if enrolment is not None:
         messages = {
             Status.CONFIRMED: "You have a place on this cohort.",
@@ -269,6 +289,9 @@ def _cohort_option(cohort, enrolment, eligibility, programme, now) -> CohortOpti
             f"{timezone.localtime(enrolment.offer_expires_at):%-d %B %Y at %H:%M}.",
             Status.AWAITING_APPROVAL: "Your request is waiting for approval.",
         }
+        if cohort.has_started(today=timezone.localdate(now)):
+            messages[Status.WAITING] = "This cohort has started, so its waiting list is closed."
+            messages[Status.AWAITING_APPROVAL] = "This cohort started before your request was decided."
         action = {Status.CONFIRMED: "enrolled"}.get(enrolment.status, enrolment.status)
         return CohortOption(cohort, action, messages.get(enrolment.status, ""), enrolment)
     if programme.status != Programme.Status.PUBLISHED:
@@ -285,9 +308,15 @@ def _cohort_option(cohort, enrolment, eligibility, programme, now) -> CohortOpti
     if not eligibility.ok:
         return CohortOption(cohort, "not_eligible", eligibility.reason)
     if cohort.approval_required:
-        return CohortOption(
-            cohort, "request_place", "Places on this cohort need approval from your line manager."
-        )
+        # The same rule as enrolment_create: the line manager, or the programme lead when none is recorded.
+        if person is not None and person.line_manager_id is None:
+            approver = "the programme lead" if programme.lead_id else "the academy team"
+        else:
+            approver = "your line manager"
+        message = f"Places on this cohort need approval from {approver}."
+        if cohort.places_left <= 0 or cohort.waiting_count:
+            message += " The cohort is full, so an approved request joins the waiting list."
+        return CohortOption(cohort, "request_place", message)
     if cohort.places_left > 0 and cohort.waiting_count == 0:
         return CohortOption(cohort, "enrol")
     return CohortOption(
@@ -305,7 +334,7 @@ class MyLearning:
     waiting: list[Enrolment]
     awaiting_approval: list[Enrolment]
     past: list[Enrolment]
-    ended: list[Enrolment]  # withdrawn, declined, expired
+    ended: list[Enrolment]  # withdrawn, declined, expired; waiting or undecided when the cohort started
 
 
 def enrolments_of(*, person: User) -> QuerySet[Enrolment]:
@@ -327,9 +356,12 @@ def my_learning(*, person: User, today: datetime.date | None = None) -> MyLearni
         elif status == Status.OFFERED:
             result.offered.append(enrolment)
         elif status == Status.WAITING:
-            result.waiting.append(enrolment)
+            # Once the cohort has started its waiting list is closed: the entry is history, not a hope.
+            started = enrolment.cohort.starts_on <= today
+            (result.ended if started else result.waiting).append(enrolment)
         elif status == Status.AWAITING_APPROVAL:
-            result.awaiting_approval.append(enrolment)
+            started = enrolment.cohort.starts_on <= today
+            (result.ended if started else result.awaiting_approval).append(enrolment)
         else:
             result.ended.append(enrolment)
     result.ended.sort(key=lambda e: e.updated_at, reverse=True)
@@ -373,7 +405,7 @@ def cohort_people(*, cohort: Cohort) -> QuerySet[Enrolment]:
     )
     return (
         Enrolment.objects.filter(cohort=cohort)
-        .select_related("person__organisation", "person__staff_group", "person__band")
+        .select_related("cohort", "person__organisation", "person__staff_group", "person__band")
         .annotate(position=_waiting_position(), status_order=order)
         .order_by("status_order", "queue_number", "created_at", "pk")
     )

@@ -420,8 +420,9 @@ def cohort_save(*, cohort: Cohort, now: datetime.datetime | None = None) -> Coho
     """Create or update a cohort (from a validated form). Capacity cannot drop below the places already
     held; extra capacity goes to the waiting list at once."""
     now = now or timezone.now()
+    before = None
     if cohort.pk:
-        cohort_fetch_locked(cohort.pk)
+        before = cohort_fetch_locked(cohort.pk)
         taken = _places_taken(cohort)
         if cohort.capacity < taken:
             raise ValidationError(
@@ -429,9 +430,32 @@ def cohort_save(*, cohort: Cohort, now: datetime.datetime | None = None) -> Coho
             )
     cohort.full_clean()
     cohort.save()
+    if before is not None and (before.venue, before.online_link) != (cohort.venue, cohort.online_link):
+        _cohort_place_changed(cohort, now=now)
     _fill_places(cohort, now=now)
     certificates_refresh_later(cohort_id=cohort.pk)  # its dates may have changed
     return cohort
+
+
+def _cohort_place_changed(cohort: Cohort, *, now: datetime.datetime) -> None:
+    """The cohort's venue or online link changed: every calendar event takes its location (when the session
+    names no place of its own) and the link from the cohort, so each scheduled session's SEQUENCE rises and
+    everyone with a place gets one updated invite (same UIDs) listing every session."""
+    if cohort.ends_on < timezone.localdate(now):
+        return
+    sessions = list(cohort.sessions.filter(status=Session.Status.SCHEDULED))
+    if not sessions:
+        return
+    for session in sessions:
+        session.sequence += 1
+        session.save(update_fields=["sequence"])
+    change = max(s.sequence for s in sessions)
+    for enrolment in _confirmed(cohort):
+        _notify(
+            enrolment,
+            Kind.SESSION_CHANGED,
+            key=f"cohort_place_changed:{cohort.pk}:{now.isoformat()}:{change}:{enrolment.pk}",
+        )
 
 
 def _confirmed(cohort: Cohort):

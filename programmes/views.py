@@ -153,7 +153,8 @@ class WithdrawView(OwnEnrolmentMixin, BreadcrumbMixin, TemplateView):
     breadcrumbs = (("Home", "home"), ("My learning", "programmes:my_learning"))
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(enrolment=self.get_enrolment(), **kwargs)
+        enrolment = self.get_enrolment()
+        return super().get_context_data(enrolment=enrolment, started=enrolment.cohort.has_started(), **kwargs)
 
     def post(self, request, pk):
         enrolment = self.get_enrolment()

@@ -192,7 +192,7 @@ def test_the_lead_sees_the_cohort_page_and_my_learning_with_every_state(journey)
         starts_on=timezone.localdate() - datetime.timedelta(days=400),
         ends_on=timezone.localdate() - datetime.timedelta(days=390),
     )
-    EnrolmentFactory(cohort=past, person=programme_lead)
+    past_place = EnrolmentFactory(cohort=past, person=programme_lead)
     page = journey.page
     sign_in(journey, programme_lead)
     page.get_by_role("link", name="Your cohorts").first.click()
@@ -202,6 +202,10 @@ def test_the_lead_sees_the_cohort_page_and_my_learning_with_every_state(journey)
     assert page.get_by_text("1 of 1 taken; 1 waiting").is_visible()
     journey.goto("/my-learning/")
     assert page.get_by_text("Waiting list: number 1").is_visible()
+    # A cohort that has started: the withdrawal page explains instead of offering the button.
+    journey.goto(f"/my-learning/{past_place.pk}/withdraw/")
+    assert page.get_by_role("heading", name="You can no longer withdraw here").is_visible()
+    assert page.get_by_role("button", name="Withdraw").count() == 0
 
     # Every form a lead uses, axe-checked, with its error state.
     other = CohortFactory(programme=bystander, name="Autumn cohort", capacity=5)

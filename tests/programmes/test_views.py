@@ -179,7 +179,12 @@ def test_catalogue_searches_and_filters(client, staff_user):
     retain = WorkstreamFactory(name="Culture and Leadership")
     reform = WorkstreamFactory(name="Workforce Transformation")
     mentoring = ProgrammeFactory(title="Reverse Mentoring", workstream=retain, pillar=Pillar.RETAIN)
-    ProgrammeFactory(title="Population health workforce modelling", workstream=reform, pillar=Pillar.REFORM)
+    ProgrammeFactory(
+        title="Population health workforce modelling",
+        workstream=reform,
+        pillar=Pillar.REFORM,
+        format=Programme.Format.ONLINE,
+    )
     closed = ProgrammeFactory(title="Medical leadership", workstream=retain)
     closed.audience_staff_groups.set([StaffGroupFactory(name="Medical")])
     CohortFactory(programme=mentoring)
@@ -198,6 +203,8 @@ def test_catalogue_searches_and_filters(client, staff_user):
     assert titles(q="mentoring") == {"Reverse Mentoring"}
     assert titles(workstream=reform.pk) == {"Population health"}
     assert titles(pillar="retain") == {"Reverse Mentoring", "Medical leadership"}
+    assert titles(format="online") == {"Population health"}
+    assert titles(q="workforce modelling", pillar="retain") == set()
     assert titles(open_now="on") == {"Reverse Mentoring"}
     assert titles(open_to_me="on") == {"Reverse Mentoring", "Population health"}
 
@@ -206,11 +213,17 @@ def test_programme_page_shows_places_sessions_and_the_right_action(client, world
     client.force_login(staff_user)
     url = reverse("programmes:programme", args=["active-bystander"])
     content = client.get(url).content.decode()
-    assert "2 of 3" in content and "Enrol" in content
+    enrol_button = (
+        f'type="submit">Enrol<span class="nhsuk-u-visually-hidden"> on {world["cohort"].name}</span>'
+    )
+    assert "2 of 3" in content and enrol_button in content
     assert world["session"].title in content
     client.post(reverse("programmes:enrol", args=[world["cohort"].pk]))
     content = client.get(url).content.decode()
     assert "You have a place on this cohort." in content and "Add to calendar" in content
+    assert enrol_button not in content
+    mine = Enrolment.objects.get(person=staff_user)
+    assert reverse("programmes:calendar", args=[mine.pk]) in content
 
 
 def test_a_full_cohort_offers_the_waiting_list_and_shows_the_position(client, world, staff_user):
