@@ -255,24 +255,20 @@ class PledgeMoveView(ManageMixin, DetailView):
         return redirect("pledges:manage_pledges")
 
 
-class PledgeHistoryView(ManageMixin, HistoryViewMixin, DetailView):
+class PledgeHistoryMixin(ManageMixin):
     model = Pledge
     breadcrumbs = PLEDGES_CRUMBS
     history_url_name = "pledges:pledge_history"
     restore_url_name = "pledges:pledge_restore"
-
-    def get_object_url(self):
-        return reverse("pledges:manage_pledge", kwargs={"pk": self.object.pk})
+    object_url_name = "pledges:manage_pledge"
 
 
-class PledgeRestoreView(ManageMixin, HistoryRestoreViewMixin, DetailView):
-    model = Pledge
-    breadcrumbs = PLEDGES_CRUMBS
-    history_url_name = "pledges:pledge_history"
-    restore_url_name = "pledges:pledge_restore"
+class PledgeHistoryView(PledgeHistoryMixin, HistoryViewMixin, DetailView):
+    pass
 
-    def get_object_url(self):
-        return reverse("pledges:manage_pledge", kwargs={"pk": self.object.pk})
+
+class PledgeRestoreView(PledgeHistoryMixin, HistoryRestoreViewMixin, DetailView):
+    pass
 
 
 # --- Metric links -----------------------------------------------------------------------------------------
@@ -608,21 +604,17 @@ class ObjectiveMoveView(ManageMixin, DetailView):
         return redirect("pledges:manage_objectives")
 
 
-class ObjectiveHistoryView(ManageMixin, HistoryViewMixin, DetailView):
+class ObjectiveHistoryMixin(ManageMixin):
     model = Objective
     breadcrumbs = OBJECTIVES_CRUMBS
     history_url_name = "pledges:objective_history"
     restore_url_name = "pledges:objective_restore"
-
-    def get_object_url(self):
-        return reverse("pledges:manage_objective", kwargs={"pk": self.object.pk})
+    object_url_name = "pledges:manage_objective"
 
 
-class ObjectiveRestoreView(ManageMixin, HistoryRestoreViewMixin, DetailView):
-    model = Objective
-    breadcrumbs = OBJECTIVES_CRUMBS
-    history_url_name = "pledges:objective_history"
-    restore_url_name = "pledges:objective_restore"
+class ObjectiveHistoryView(ObjectiveHistoryMixin, HistoryViewMixin, DetailView):
+    pass
 
-    def get_object_url(self):
-        return reverse("pledges:manage_objective", kwargs={"pk": self.object.pk})
+
+class ObjectiveRestoreView(ObjectiveHistoryMixin, HistoryRestoreViewMixin, DetailView):
+    pass

@@ -1,4 +1,4 @@
-"""Demo data for issue 4: past cohorts with attendance, completions, certificates, evaluation responses,
+"""Demo data for learning: past cohorts with attendance, completions, certificates, evaluation responses,
 programme outcomes, learning done elsewhere and equality-monitoring answers, so that the learning record,
 attendance, evaluation and reach pages show real-looking (synthetic) numbers.
 

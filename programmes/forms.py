@@ -109,7 +109,7 @@ class SessionForm(forms.ModelForm):
         return data
 
 
-# ==== Admin editing of workstreams and programmes (issue 6) ==========================================
+# --- Admin editing of workstreams and programmes ---------------------------------------------------
 from django.db.models import Q  # noqa: E402
 
 from workforce.models import Sector, User  # noqa: E402
@@ -250,7 +250,6 @@ class ProgrammeForm(forms.ModelForm):
         return value
 
 
-# ==== end of issue 6 block ==========================================================================
 class ExternalLearningForm(forms.ModelForm):
     class Meta:
         model = ExternalLearning

@@ -553,7 +553,7 @@ def session_reminders_send(*, today: datetime.date | None = None) -> int:
     return queued
 
 
-# ==== Admin editing of workstreams and programmes (issue 6) ==========================================
+# --- Admin editing of workstreams and programmes ---------------------------------------------------
 from django.db import transaction  # noqa: E402
 
 from .models import Workstream  # noqa: E402
@@ -671,7 +671,6 @@ def programme_set_archived(*, programme: Programme, user, archived: bool) -> Pro
     return programme
 
 
-# ==== end of issue 6 block ==========================================================================
 # --- Learning done elsewhere --------------------------------------------------------------------------------
 
 

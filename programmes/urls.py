@@ -38,7 +38,7 @@ urlpatterns = [
 ]
 
 
-# ==== Admin editing of workstreams and programmes (issue 6) ==========================================
+# --- Admin editing of workstreams and programmes ---------------------------------------------------
 urlpatterns += [
     path("manage/workstreams/", views.ManageWorkstreamListView.as_view(), name="manage_workstreams"),
     path("manage/workstreams/new/", views.WorkstreamFormView.as_view(), name="workstream_create"),
@@ -91,7 +91,6 @@ urlpatterns += [
         name="cohort_restore",
     ),
 ]
-# ==== end of issue 6 block ==========================================================================
 # Issue 4: attendance, completion, certificates, learning record, evaluation and reach.
 urlpatterns += [
     path("sessions/", views.SessionListView.as_view(), name="sessions"),

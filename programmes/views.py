@@ -18,13 +18,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views import View
-from django.views.generic import FormView, TemplateView
+from django.views.generic import DetailView, FormView, ListView, TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableView
 
 from workforce.exports import csv_bytes, xlsx_bytes
+from workforce.history import HistoryRestoreViewMixin, HistoryViewMixin
 from workforce.pdf import render_pdf
-from workforce.views import BreadcrumbMixin
+from workforce.views import BreadcrumbMixin, ConfirmActionMixin, FormPageMixin
 
 from . import selectors, services
 from .calendar import calendar_filename, enrolment_calendar
@@ -38,12 +39,14 @@ from .forms import (
     DecisionForm,
     ExternalLearningForm,
     MoveForm,
+    ProgrammeForm,
     ProgrammeOutcomeForm,
     ReachFilterForm,
     SessionForm,
     SurveyAnswerForm,
     SurveyForm,
     SurveyQuestionFormSet,
+    WorkstreamForm,
 )
 from .models import (
     Attendance,
@@ -57,6 +60,7 @@ from .models import (
     Session,
     Survey,
     SurveyInvitation,
+    Workstream,
 )
 from .tables import ApprovalsTable, ManagedCohortsTable
 
@@ -470,17 +474,7 @@ class SessionCancelView(CohortManagerMixin, View):
         return redirect("programmes:cohort", pk=cohort.pk)
 
 
-# ==== Admin editing of workstreams and programmes (issue 6) ==========================================
-from django.contrib.auth.mixins import PermissionRequiredMixin  # noqa: E402
-from django.core.exceptions import ValidationError  # noqa: E402
-from django.views.generic import DetailView, FormView, ListView  # noqa: E402
-
-from workforce.history import HistoryRestoreViewMixin, HistoryViewMixin  # noqa: E402
-from workforce.views import BreadcrumbMixin, ConfirmActionMixin, FormPageMixin  # noqa: E402
-
-from . import services as manage_services  # noqa: E402
-from .forms import ProgrammeForm, WorkstreamForm  # noqa: E402
-from .models import Workstream  # noqa: E402
+# --- Admin editing of workstreams and programmes ------------------------------------------------------
 
 
 class ManageProgrammesMixin(PermissionRequiredMixin, BreadcrumbMixin):
@@ -529,7 +523,7 @@ class WorkstreamFormView(ManageProgrammesMixin, FormPageMixin, FormView):
     def form_valid(self, form):
         creating = self.workstream is None
         try:
-            workstream = manage_services.workstream_save(workstream=form.instance, user=self.request.user)
+            workstream = services.workstream_save(workstream=form.instance, user=self.request.user)
         except ValidationError as error:
             _add_errors(form, error)
             return self.form_invalid(form)
@@ -552,7 +546,7 @@ class WorkstreamArchiveView(ManageProgrammesMixin, ConfirmActionMixin, DetailVie
         return reverse("programmes:manage_workstreams")
 
     def act(self):
-        manage_services.workstream_set_archived(
+        services.workstream_set_archived(
             workstream=self.object, user=self.request.user, archived=self.archived
         )
 
@@ -573,7 +567,7 @@ class WorkstreamMoveView(ManageProgrammesMixin, DetailView):
     def post(self, request, *args, **kwargs):
         workstream = self.get_object()
         try:
-            manage_services.workstream_move(
+            services.workstream_move(
                 workstream=workstream, user=request.user, direction=request.POST.get("direction", "")
             )
         except ValidationError as error:
@@ -614,7 +608,7 @@ class ProgrammeMoveView(ManageProgrammesMixin, DetailView):
         programme = self.get_object()
         direction = request.POST.get("direction", "")
         try:
-            manage_services.programme_move(programme=programme, user=request.user, direction=direction)
+            services.programme_move(programme=programme, user=request.user, direction=direction)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -642,7 +636,7 @@ class ProgrammeFormView(ManageProgrammesMixin, FormPageMixin, FormView):
     def form_valid(self, form):
         creating = self.programme is None
         try:
-            programme = manage_services.programme_save(
+            programme = services.programme_save(
                 programme=form.instance,
                 user=self.request.user,
                 audience={
@@ -673,9 +667,7 @@ class ProgrammeArchiveView(ManageProgrammesMixin, ConfirmActionMixin, DetailView
         return reverse("programmes:manage_programmes")
 
     def act(self):
-        manage_services.programme_set_archived(
-            programme=self.object, user=self.request.user, archived=self.archived
-        )
+        services.programme_set_archived(programme=self.object, user=self.request.user, archived=self.archived)
 
 
 class ProgrammeUnarchiveView(ProgrammeArchiveView):
@@ -687,66 +679,56 @@ class ProgrammeUnarchiveView(ProgrammeArchiveView):
     archived = False
 
 
-class WorkstreamHistoryView(ManageProgrammesMixin, HistoryViewMixin, DetailView):
+class WorkstreamHistoryMixin(ManageProgrammesMixin):
     model = Workstream
     breadcrumbs = WORKSTREAM_CRUMBS
     history_url_name = "programmes:workstream_history"
     restore_url_name = "programmes:workstream_restore"
-
-    def get_object_url(self):
-        return reverse("programmes:workstream_edit", kwargs={"pk": self.object.pk})
+    object_url_name = "programmes:workstream_edit"
 
 
-class WorkstreamRestoreView(ManageProgrammesMixin, HistoryRestoreViewMixin, DetailView):
-    model = Workstream
-    breadcrumbs = WORKSTREAM_CRUMBS
-    history_url_name = "programmes:workstream_history"
-    restore_url_name = "programmes:workstream_restore"
-
-    def get_object_url(self):
-        return reverse("programmes:workstream_edit", kwargs={"pk": self.object.pk})
+class WorkstreamHistoryView(WorkstreamHistoryMixin, HistoryViewMixin, DetailView):
+    pass
 
 
-class ProgrammeHistoryView(ManageProgrammesMixin, HistoryViewMixin, DetailView):
+class WorkstreamRestoreView(WorkstreamHistoryMixin, HistoryRestoreViewMixin, DetailView):
+    pass
+
+
+class ProgrammeHistoryMixin(ManageProgrammesMixin):
     model = Programme
     breadcrumbs = PROGRAMME_CRUMBS
     history_url_name = "programmes:programme_history"
     restore_url_name = "programmes:programme_restore"
-
-    def get_object_url(self):
-        return reverse("programmes:programme_edit", kwargs={"pk": self.object.pk})
+    object_url_name = "programmes:programme_edit"
 
 
-class ProgrammeRestoreView(ManageProgrammesMixin, HistoryRestoreViewMixin, DetailView):
-    model = Programme
-    breadcrumbs = PROGRAMME_CRUMBS
-    history_url_name = "programmes:programme_history"
-    restore_url_name = "programmes:programme_restore"
-
-    def get_object_url(self):
-        return reverse("programmes:programme_edit", kwargs={"pk": self.object.pk})
+class ProgrammeHistoryView(ProgrammeHistoryMixin, HistoryViewMixin, DetailView):
+    pass
 
 
-class CohortHistoryView(ManageProgrammesMixin, HistoryViewMixin, DetailView):
-    """Who: academy admins. A cohort's own page (issue 3) is at cohorts/<pk>/."""
+class ProgrammeRestoreView(ProgrammeHistoryMixin, HistoryRestoreViewMixin, DetailView):
+    pass
+
+
+class CohortHistoryMixin(ManageProgrammesMixin):
+    """Who: academy admins. A cohort's own page is at cohorts/<pk>/."""
 
     model = Cohort
     breadcrumbs = PROGRAMME_CRUMBS
     history_url_name = "programmes:cohort_history"
     restore_url_name = "programmes:cohort_restore"
-
-    def get_object_url(self):
-        return reverse("programmes:cohort", kwargs={"pk": self.object.pk})
+    object_url_name = "programmes:cohort"
 
 
-class CohortRestoreView(CohortHistoryView, HistoryRestoreViewMixin):
-    template_name = HistoryRestoreViewMixin.template_name
-    get_context_data = HistoryRestoreViewMixin.get_context_data
-    get_record = HistoryRestoreViewMixin.get_record
-    post = HistoryRestoreViewMixin.post
+class CohortHistoryView(CohortHistoryMixin, HistoryViewMixin, DetailView):
+    pass
 
 
-# ==== end of issue 6 block ==========================================================================
+class CohortRestoreView(CohortHistoryMixin, HistoryRestoreViewMixin, DetailView):
+    pass
+
+
 class CohortCancelView(CohortManagerMixin, BreadcrumbMixin, FormView):
     """Cancel a whole cohort (its programme's lead or an admin); everyone enrolled is told."""
 

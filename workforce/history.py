@@ -185,16 +185,20 @@ def history_restore(*, obj: models.Model, history_id: int, user) -> models.Model
 class HistoryObjectMixin:
     """Shared by the history and restore views: the subclass sets ``model`` (or ``get_queryset``),
     ``permission_required`` and ``history_url_name`` / ``restore_url_name`` (URL names taking ``pk`` /
-    ``pk`` and ``history_id``), and may override :meth:`get_object_url` for the "back to" link."""
+    ``pk`` and ``history_id``), and ``object_url_name`` (a URL name taking ``pk``) or an override of
+    :meth:`get_object_url` for the "back to" link."""
 
     history_url_name: str = ""
     restore_url_name: str = ""
+    object_url_name: str = ""
     object_label: str = ""
 
     def get_object(self, queryset=None):
         return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
 
     def get_object_url(self) -> str | None:
+        if self.object_url_name:
+            return reverse(self.object_url_name, kwargs={"pk": self.object.pk})
         get_url = getattr(self.object, "get_absolute_url", None)
         return get_url() if get_url else None
 

@@ -138,7 +138,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "programmes.tasks.session_reminders_send",
         "schedule": crontab(hour=7, minute=30),
     },
-    # Programmes, learning (issue 4): final completion statuses for ended cohorts, certificates re-issued
+    # Programmes, learning: final completion statuses for ended cohorts, certificates re-issued
     # when details change, evaluation surveys sent when due.
     "completions-refresh-ended-cohorts": {
         "task": "programmes.tasks.completions_refresh_ended_cohorts_task",

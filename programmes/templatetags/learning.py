@@ -1,4 +1,4 @@
-"""Template pieces for issue 4 that other pages include (the programme page's case study)."""
+"""Learning template pieces that other pages include (the programme page's case study)."""
 
 from django import template
 
