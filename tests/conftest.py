@@ -25,6 +25,16 @@ def academy_admin(db):
     return UserFactory(email="academy.admin@nhs.net", roles=[Role.ACADEMY_ADMIN])
 
 
+def pytest_runtest_setup(item):
+    """A test marked ``postgresql`` needs PostgreSQL (row locks, SQL seeds); `make test` and CI always run
+    on it. Elsewhere such a test fails with the reason rather than being skipped, so nothing passes unseen."""
+    if item.get_closest_marker("postgresql"):
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            pytest.fail("This test needs PostgreSQL: set DATABASE_URL=postgres://... (as `make test` does).")
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate-limit counters and heartbeats live in the cache; start every test from empty."""

@@ -105,7 +105,7 @@ def pages(programme: Programme) -> dict[str, str]:
     }
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the SQL seed uses PostgreSQL functions")
+@pytest.mark.postgresql  # the SQL seed uses PostgreSQL functions
 def test_query_counts_do_not_grow_with_programmes_or_enrolments(client):
     viewer = UserFactory()
     client.force_login(viewer)
@@ -125,7 +125,7 @@ def test_query_counts_do_not_grow_with_programmes_or_enrolments(client):
 
 
 @pytest.mark.bench
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the SQL seed uses PostgreSQL functions")
+@pytest.mark.postgresql  # the SQL seed uses PostgreSQL functions
 def test_catalogue_and_programme_latency(client, record_latency):
     viewer = UserFactory()
     client.force_login(viewer)

@@ -23,7 +23,7 @@ pytestmark = [
     # serialized_rollback: the flush after each test leaves the migrations' rows (role groups) restorable for
     # the transactional tests that follow (the browser journeys).
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks"),
+    pytest.mark.postgresql,  # needs PostgreSQL row locks
 ]
 
 
