@@ -13,6 +13,7 @@ Generation is idempotent and safe to run more than once, concurrently or after a
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import time
 import uuid
@@ -395,12 +396,25 @@ def board_report_notify(*, report_id: int) -> int:
 # --- Schedules --------------------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=32)
+def _england_bank_holidays(year: int) -> frozenset[dt.date]:
+    import holidays
+
+    # The LLR organisations are in England: England's bank holidays, including one-off ones.
+    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year))
+
+
+def is_working_day(day: dt.date) -> bool:
+    """Monday to Friday and not a bank holiday in England."""
+    return day.weekday() < 5 and day not in _england_bank_holidays(day.year)
+
+
 def working_days_before(day: dt.date, n: int) -> dt.date:
-    """The date ``n`` working days (Monday to Friday) before ``day``."""
+    """The date ``n`` working days (Monday to Friday, not England's bank holidays) before ``day``."""
     current = day
     while n > 0:
         current -= dt.timedelta(days=1)
-        if current.weekday() < 5:
+        if is_working_day(current):
             n -= 1
     return current
 

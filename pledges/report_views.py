@@ -176,7 +176,18 @@ class BoardReportScheduleView(PermissionRequiredMixin, BreadcrumbMixin, FormView
         return {"sections": list(BoardReportSection.values)} if self.schedule is None else {}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(meetings=selectors.upcoming_board_meetings(), **kwargs)
+        context = super().get_context_data(**kwargs)  # builds the form, which reads self.schedule
+        schedule = self.schedule if self.schedule and self.schedule.is_active else None
+        context["meetings"] = [
+            (
+                meeting,
+                services.working_days_before(meeting.date, schedule.working_days_before)
+                if schedule
+                else None,
+            )
+            for meeting in selectors.upcoming_board_meetings()
+        ]
+        return context
 
     def form_valid(self, form):
         data = form.cleaned_data

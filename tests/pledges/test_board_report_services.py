@@ -259,6 +259,19 @@ def test_working_days_skip_weekends():
     assert services.working_days_before(friday, 10) == dt.date(2027, 2, 26)
 
 
+def test_working_days_skip_bank_holidays_in_england():
+    # Easter 2027: Good Friday 26 March and Easter Monday 29 March are bank holidays.
+    thursday = dt.date(2027, 4, 1)
+    assert services.working_days_before(thursday, 2) == dt.date(2027, 3, 30)
+    assert services.working_days_before(thursday, 3) == dt.date(2027, 3, 25)  # over the long weekend
+    assert not services.is_working_day(dt.date(2027, 3, 26))
+    assert services.is_working_day(dt.date(2027, 3, 25))
+    # Christmas 2026: Friday 25, and Boxing Day (a Saturday) observed on Monday 28 December.
+    assert services.working_days_before(dt.date(2026, 12, 30), 2) == dt.date(2026, 12, 24)
+    # 10 working days before a meeting just after Easter reach back 16 days, not 14.
+    assert services.working_days_before(dt.date(2027, 4, 8), 10) == dt.date(2027, 3, 23)
+
+
 def test_schedule_creates_each_meeting_pack_once_when_it_is_due(
     board_member, monkeypatch, django_capture_on_commit_callbacks
 ):

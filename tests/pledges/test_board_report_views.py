@@ -226,6 +226,8 @@ def test_admin_sets_the_schedule_and_recipients(client, academy_admin, board_mem
         dt.date(2027, 6, 11),
     ]
     assert schedule.working_days_before == 10 and schedule.created_by == academy_admin
+    page = client.get(url).content.decode()
+    assert "Friday 12 March 2027: pack made on Friday 26 February 2027" in page
 
     bad = client.post(
         url, {"meeting_dates": "next tuesday", "sections": ["front_sheet"], "purpose": "assurance"}
