@@ -142,3 +142,73 @@ def test_only_the_chosen_sections_are_in_the_pack(board_member):
     assert "Pledge progress" in text and "Pledge 2 title" in text
     assert "Workforce metrics" not in text and "Front sheet" not in text
     assert "Contents" in text
+
+
+def _reach_page_rows(page: str) -> list[str]:
+    """The reach page's table rows as "label enrolled completed rate" lines, the total row included."""
+    rows = []
+    for row in re.findall(r'<tr class="nhsuk-table__row">(.*?)</tr>', page, flags=re.S):
+        cells = [
+            re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)
+        ]
+        rows.append(" ".join(cells))
+    return rows
+
+
+def test_programme_reach_in_the_pack_equals_the_reach_page(
+    client, board_member, programme_lead, settings, tmp_path
+):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from pledges.report_sections import REACH_DIMENSIONS
+    from programmes.selectors import REACH_DIMENSIONS as LABELS
+    from tests.factories import OrganisationFactory
+    from tests.programmes.learning_helpers import ABSENT, PRESENT, mark, past_cohort, place
+    from workforce.models import EqualityMonitoring
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    organisation = OrganisationFactory(short_name="UHL", name="University Hospitals of Leicester")
+    cohort = past_cohort(sessions=2, lead=programme_lead)
+    for i in range(12):
+        person = UserFactory(organisation=organisation)
+        EqualityMonitoring.objects.create(person=person, ethnicity="asian" if i < 9 else "")
+        mark(
+            cohort,
+            place(cohort, person=person),
+            [PRESENT, PRESENT] if i < 9 else [ABSENT, ABSENT],
+            programme_lead,
+        )
+    old = past_cohort(sessions=1, lead=programme_lead, days_ago=800)  # before the pack's period
+    for _ in range(8):
+        place(old)
+
+    today = timezone.localdate()
+    period_start = (today.replace(day=1) - dt.timedelta(days=300)).replace(day=1)
+    report, data = generate(
+        make_report(board_member, sections=["programme_reach"], period_start=period_start, period_end=today)
+    )
+    flat = re.sub(r"\s+", " ", pdf_text(reader_for(data)))
+    last_day = (today.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    assert f"starting {period_start:%-d %B %Y} to {last_day:%-d %B %Y}" in flat
+
+    client.force_login(board_member)
+    for dimension in REACH_DIMENSIONS:
+        page = client.get(
+            reverse("programmes:reach"),
+            {
+                "dimension": dimension,
+                "starts_from": period_start.isoformat(),
+                "starts_to": last_day.isoformat(),
+            },
+        ).content.decode()
+        rows = _reach_page_rows(page)
+        assert rows and rows[-1].startswith("All "), dimension
+        caption = f"Enrolments and completions by {LABELS[dimension].lower()}"
+        section = flat[flat.index(caption) :]
+        for row in rows:
+            assert f" {row} " in section[: 120 + 60 * len(rows)], (dimension, row)
+    # 12 people in the period (rounded to 10), 9 of them completed (rounded to 10; the rate from the real
+    # counts); the 8 places on the cohort that started before the period are not counted.
+    assert "All 10 10 75%" in flat
+    assert "Asian or Asian British 10 10 100%" in flat
