@@ -141,6 +141,39 @@ def board_report_retry(*, report: BoardReport, requested_by) -> BoardReport:
     return report
 
 
+EDITABLE_STATUSES = (BoardReport.Status.QUEUED, BoardReport.Status.FAILED)
+
+
+@transaction.atomic
+def board_report_front_sheet_update(*, report: BoardReport, updated_by, front_sheet: dict) -> BoardReport:
+    """Change the front sheet of a pack that has not been made yet (queued, or failed and to be tried again).
+
+    The row is locked, so a worker claims it either before (the change is refused: it is being made) or
+    after (the run reads the new front sheet). A pack that is ready keeps its front sheet: the archive
+    holds what was generated; request a new version to change it.
+    """
+    report = BoardReport.objects.select_for_update().get(pk=report.pk)
+    if report.status not in EDITABLE_STATUSES:
+        raise ValidationError(
+            "The front sheet can only be changed before the pack is made: this one is "
+            f"{report.get_status_display().lower()}. Request a new version to change it."
+        )
+    front_sheet = {k: v for k, v in front_sheet.items() if k in FRONT_SHEET_FIELDS}
+    _validate_options(
+        meeting_date=report.meeting_date,
+        period_start=report.period_start,
+        period_end=report.period_end,
+        sections=report.sections,
+        front_sheet=front_sheet,
+    )
+    for field, value in front_sheet.items():
+        setattr(report, field, value)
+    report.full_clean(exclude=["file"])
+    report.save(update_fields=[*front_sheet])
+    logger.info("Board report front sheet changed", extra={"report": report.pk, "by": updated_by.pk})
+    return report
+
+
 # --- Generation -------------------------------------------------------------------------------------------
 
 

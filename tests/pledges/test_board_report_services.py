@@ -304,3 +304,65 @@ def test_schedule_creates_each_meeting_pack_once_when_it_is_due(
     schedule.is_active = False
     schedule.save()
     assert services.board_report_run_schedules(today=dt.date(2027, 6, 1)) == []
+
+
+@pytest.mark.parametrize("status", ["queued", "failed"])
+def test_the_front_sheet_can_be_changed_before_the_pack_is_made(board_member, status):
+    report = make_report(board_member, sections=["front_sheet"], status=status, key_points="Old point")
+    services.board_report_front_sheet_update(
+        report=report,
+        updated_by=board_member,
+        front_sheet={
+            "key_points": "Turnover is falling\nVacancies are down",
+            "agenda_item": "7.2",
+            "file": "x",
+        },
+    )
+    report.refresh_from_db()
+    assert (report.key_points, report.agenda_item, report.status) == (
+        "Turnover is falling\nVacancies are down",
+        "7.2",
+        status,
+    )
+    assert not report.file
+
+
+@pytest.mark.parametrize("status", ["running", "done"])
+def test_the_front_sheet_of_a_pack_being_made_or_made_cannot_change(board_member, status):
+    report = make_report(board_member, status=status, key_points="Old point")
+    with pytest.raises(ValidationError, match="Request a new version"):
+        services.board_report_front_sheet_update(
+            report=report, updated_by=board_member, front_sheet={"key_points": "New point"}
+        )
+    report.refresh_from_db()
+    assert report.key_points == "Old point"
+
+
+def test_a_changed_front_sheet_must_still_be_valid(board_member):
+    report = make_report(board_member, key_points="Old point")
+    with pytest.raises(ValidationError) as error:
+        services.board_report_front_sheet_update(
+            report=report, updated_by=board_member, front_sheet={"key_points": "a\nb\nc\nd\ne\nf"}
+        )
+    assert "key_points" in error.value.message_dict
+    with pytest.raises(ValidationError) as error:
+        services.board_report_front_sheet_update(
+            report=report, updated_by=board_member, front_sheet={"purpose": "gossip"}
+        )
+    assert "purpose" in error.value.message_dict
+    report.refresh_from_db()
+    assert (report.key_points, report.purpose) == ("Old point", "assurance")
+
+
+def test_the_pack_is_made_with_the_front_sheet_saved_while_it_was_queued(board_member):
+    from .pdfcheck import pdf_text, reader_for
+
+    report = make_report(board_member, sections=["front_sheet"], key_points="Old point")
+    services.board_report_front_sheet_update(
+        report=report, updated_by=board_member, front_sheet={"key_points": "Agency spend is down a third"}
+    )
+    assert tasks.board_report_generate.delay(report.pk).get() == "done"
+    report.refresh_from_db()
+    with report.file.open("rb") as handle:
+        text = pdf_text(reader_for(handle.read()))
+    assert "Agency spend is down a third" in text and "Old point" not in text
