@@ -147,6 +147,19 @@ class BoardReportStatusView(BoardReportObjectMixin, DetailView):
     def get_object(self, queryset=None):
         return self.get_report()
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        shown = self.request.GET.get("shown", "")
+        report = self.object
+        if shown and shown != report.status:
+            context["announce"] = {
+                BoardReport.Status.QUEUED: "The pack is waiting to be generated.",
+                BoardReport.Status.RUNNING: "The pack is being generated.",
+                BoardReport.Status.DONE: f"The board pack is ready to download: {report.page_count} pages.",
+                BoardReport.Status.FAILED: f"The pack could not be made. {report.error}",
+            }[report.status]
+        return context
+
     def render_to_response(self, context, **kwargs):
         response = super().render_to_response(context, **kwargs)
         response["Cache-Control"] = "no-store"

@@ -48,8 +48,11 @@ def test_full_pack_is_accessible_complete_and_matches_the_dashboard_figures(boar
     reader = reader_for(data)
     text = pdf_text(reader)
 
-    # Pages, and the page count stored on the row.
+    # Pages, and the page count stored on the row; every page A4 portrait (210 x 297 mm).
     assert len(reader.pages) == report.page_count >= 20
+    for page in reader.pages:
+        width_mm, height_mm = (float(v) * 25.4 / 72 for v in (page.mediabox.width, page.mediabox.height))
+        assert (round(width_mm), round(height_mm)) == (210, 297)
     assert report.file_size == len(data)
 
     # Accessible PDF: structure tree, language, title, PDF/UA identification.

@@ -347,3 +347,29 @@ def test_a_new_version_starts_from_the_packs_options_and_front_sheet(
     page = client.get(f"{reverse('pledges:board_report_new')}?from={theirs.pk}").content.decode()
     assert "Their private point" not in page and 'value="4.4"' not in page
     assert "The earlier pack stays in the archive" not in page
+
+
+def test_a_change_of_status_is_announced_once_not_every_poll(client, board_member):
+    client.force_login(board_member)
+    detail = client.get(reverse("pledges:board_report_detail", args=[make_report(board_member).pk]))
+    assert 'id="report-announce"' in detail.content.decode() and 'role="status"' in detail.content.decode()
+
+    running = make_report(board_member, status="running", progress=40)
+    url = reverse("pledges:board_report_status", args=[running.pk])
+    panel = client.get(url, {"shown": "running"}).content.decode()
+    assert "hx-swap-oob" not in panel  # same status as shown: nothing to announce
+    assert f"{url}?shown=running" in panel  # the next poll says what it has shown
+    panel = client.get(url, {"shown": "queued"}).content.decode()
+    assert 'hx-swap-oob="innerHTML:#report-announce">The pack is being generated.</div>' in panel
+
+    done = done_report(board_member)
+    panel = client.get(
+        reverse("pledges:board_report_status", args=[done.pk]), {"shown": "running"}
+    ).content.decode()
+    assert "The board pack is ready to download: 2 pages." in panel
+
+    failed = make_report(board_member, status="failed", error="The database was unavailable.")
+    panel = client.get(
+        reverse("pledges:board_report_status", args=[failed.pk]), {"shown": "running"}
+    ).content.decode()
+    assert "The pack could not be made. The database was unavailable." in panel
