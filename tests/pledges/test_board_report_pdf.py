@@ -215,3 +215,33 @@ def test_programme_reach_in_the_pack_equals_the_reach_page(
     # counts); the 8 places on the cohort that started before the period are not counted.
     assert "All 10 10 75%" in flat
     assert "Asian or Asian British 10 10 100%" in flat
+
+
+def _table_rows(page: str, table_id: str) -> list[str]:
+    table = re.search(rf'<table[^>]*id="{table_id}".*?</table>', page, flags=re.S)[0]
+    body = re.search(r"<tbody.*?</tbody>", table, flags=re.S)[0]
+    return [
+        " ".join(
+            re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)
+        )
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, flags=re.S)
+    ]
+
+
+def test_culture_and_inclusion_in_the_pack_equal_the_culture_dashboard(client, board_member):
+    from django.urls import reverse
+
+    from workforce.demo import seed_culture, seed_reference_data
+
+    seed_reference_data()
+    seed_culture()
+    report, data = generate(make_report(board_member, sections=["culture"]))
+    flat = re.sub(r"\s+", " ", pdf_text(reader_for(data)))
+
+    client.force_login(board_member)
+    page = client.get(reverse("workforce:culture")).content.decode()
+    gaps = _table_rows(page, "gaps-by-organisation")
+    scores = _table_rows(page, "survey-by-organisation")
+    assert gaps and scores
+    for row in gaps + scores:
+        assert f" {row} " in flat, row
