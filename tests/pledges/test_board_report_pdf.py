@@ -245,3 +245,42 @@ def test_culture_and_inclusion_in_the_pack_equal_the_culture_dashboard(client, b
     assert gaps and scores
     for row in gaps + scores:
         assert f" {row} " in flat, row
+
+
+def test_pledge_progress_in_the_pack_equals_the_board_overview(client, board_member):
+    from django.urls import reverse
+
+    from .factories import PledgeFactory, ProgressUpdateFactory, linked_metric
+
+    rows = []
+    for number, statuses in ((1, ["on_track", "at_risk"]), (2, ["off_track"]), (3, [])):
+        pledge = PledgeFactory(number=number, title=f"Pledge number {number}")
+        for i, status in enumerate(statuses):
+            ProgressUpdateFactory(
+                pledge=pledge,
+                status=status,
+                published_on=dt.date(2026, 9 + i, 7),
+                narrative=f"Story {number}",
+            )
+        rows.append(pledge)
+    linked_metric(rows[0], target=9.0)
+    report, data = generate(make_report(board_member, sections=["pledge_progress"]))
+    flat = re.sub(r"\s+", " ", pdf_text(reader_for(data)))
+
+    client.force_login(board_member)
+    page = client.get(reverse("pledges:board")).content.decode()
+    body = re.search(r"<tbody.*?</tbody>", page, flags=re.S)[0]
+    overview_rows = re.findall(r"<tr[^>]*>(.*?)</tr>", body, flags=re.S)
+    assert len(overview_rows) == 3
+    starts = [flat.index(f"{pledge.number}. {pledge.title}") for pledge in rows]
+    segments = [flat[start:end] for start, end in zip(starts, [*starts[1:], starts[-1] + 300], strict=True)]
+    for row, segment in zip(overview_rows, segments, strict=True):
+        row = re.sub(r"<svg.*?</svg>", "", row, flags=re.S)  # the sparkline; its words are the trend's
+        cells = [
+            re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", cell)).strip()
+            for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, flags=re.S)
+        ]
+        # Pledge, latest status and its date, trend, key metric with its latest value and variation.
+        assert len(cells) == 4 and all(cells), cells
+        for cell in cells:
+            assert cell in segment, (cell, segment)
