@@ -1,7 +1,16 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import BoardMeeting, MetricLink, Objective, PeoplePromiseElement, Pledge, ProgressUpdate
+from .models import (
+    BoardMeeting,
+    BoardReport,
+    BoardReportSchedule,
+    MetricLink,
+    Objective,
+    PeoplePromiseElement,
+    Pledge,
+    ProgressUpdate,
+)
 
 
 class ArchiveNotDeleteMixin:
@@ -40,3 +49,43 @@ class ProgressUpdateAdmin(ArchiveNotDeleteMixin, SimpleHistoryAdmin):
 
 admin.site.register(PeoplePromiseElement)
 admin.site.register(BoardMeeting)
+
+
+@admin.register(BoardReportSchedule)
+class BoardReportScheduleAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "is_active", "working_days_before", "period_months")
+    filter_horizontal = ("recipients",)
+    raw_id_fields = ("created_by",)
+
+
+@admin.register(BoardReport)
+class BoardReportAdmin(admin.ModelAdmin):
+    """For support: see a pack's options and run state. Packs are requested, retried and downloaded in the
+    portal (which checks who may see the file), so the run state and the file are read-only here."""
+
+    list_display = ("meeting_date", "title", "status", "progress", "attempts", "requested_by", "requested_at")
+    list_filter = ("status", "meeting_date")
+    search_fields = ("title", "meeting_name", "requested_by__email")
+    date_hierarchy = "requested_at"
+    raw_id_fields = ("requested_by", "schedule")
+    filter_horizontal = ("recipients",)
+    readonly_fields = (
+        "requested_at",
+        "status",
+        "progress",
+        "progress_message",
+        "error",
+        "attempts",
+        "run_token",
+        "started_at",
+        "heartbeat_at",
+        "finished_at",
+        "file",
+        "file_size",
+        "page_count",
+        "render_seconds",
+        "notified_at",
+    )
+
+    def has_add_permission(self, request):
+        return False  # a pack is requested in the portal, which queues its generation

@@ -88,6 +88,19 @@ class BoardReportRequestForm(forms.ModelForm):
         pass
 
 
+class BoardReportFrontSheetForm(forms.ModelForm):
+    """The front sheet of a pack not made yet; the service checks and saves it."""
+
+    class Meta:
+        model = BoardReport
+        fields = FRONT_SHEET_FORM_FIELDS
+        widgets = FRONT_SHEET_WIDGETS
+        labels = {"meeting_name": "Meeting", "title": "Title of the paper"}
+
+    def _post_clean(self):
+        pass
+
+
 def board_report_people():
     """People a pack can be sent to: those who may request and see board packs."""
     perm = Q(groups__permissions__codename="request_board_report") | Q(

@@ -140,17 +140,38 @@ def build_culture(inputs: ReportInputs) -> dict:
     return {"dashboard": dashboard}
 
 
+# The breakdowns of programme reach the pack shows, as on the programme reach page (/reach/).
+REACH_DIMENSIONS = ("sector", "staff_group", "ethnicity", "disability")
+
+
+def reach_period(report: BoardReport) -> tuple[dt.date, dt.date]:
+    """Cohorts starting in the pack's period: from its first month's first day to its last month's last."""
+    end = (report.period_end.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    return report.period_start, end
+
+
 @register(BoardReportSection.PROGRAMME_REACH)
 def build_programme_reach(inputs: ReportInputs) -> dict:
+    from programmes import selectors as programme_selectors
     from programmes.models import Programme
 
     by_workstream: dict[str, int] = {}
     for programme in Programme.objects.select_related("workstream").order_by("workstream__order"):
         by_workstream[programme.workstream.name] = by_workstream.get(programme.workstream.name, 0) + 1
-    # Reach (enrolments, completions) comes from the overview's selector once the learning record lands.
+    # Enrolments and completions by characteristic: the programme reach page's own selectors, suppressed,
+    # for the cohorts that started in the pack's period.
+    starts_from, starts_to = reach_period(inputs.report)
+    enrolments = programme_selectors.reach_enrolments(starts_from=starts_from, starts_to=starts_to)
+    breakdowns = [
+        programme_selectors.programme_reach(dimension=dimension, enrolments=enrolments)
+        for dimension in REACH_DIMENSIONS
+    ]
     return {
         "programmes_by_workstream": sorted(by_workstream.items()),
         "reach_rows": selectors.programme_reach_headlines() or [],
+        "breakdowns": breakdowns if breakdowns and breakdowns[0].total.enrolled != 0 else [],
+        "starts_from": starts_from,
+        "starts_to": starts_to,
     }
 
 

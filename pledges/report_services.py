@@ -13,6 +13,7 @@ Generation is idempotent and safe to run more than once, concurrently or after a
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import time
 import uuid
@@ -137,6 +138,39 @@ def board_report_retry(*, report: BoardReport, requested_by) -> BoardReport:
     report.attempts = 0
     report.save()
     _enqueue_generation(report.pk)
+    return report
+
+
+EDITABLE_STATUSES = (BoardReport.Status.QUEUED, BoardReport.Status.FAILED)
+
+
+@transaction.atomic
+def board_report_front_sheet_update(*, report: BoardReport, updated_by, front_sheet: dict) -> BoardReport:
+    """Change the front sheet of a pack that has not been made yet (queued, or failed and to be tried again).
+
+    The row is locked, so a worker claims it either before (the change is refused: it is being made) or
+    after (the run reads the new front sheet). A pack that is ready keeps its front sheet: the archive
+    holds what was generated; request a new version to change it.
+    """
+    report = BoardReport.objects.select_for_update().get(pk=report.pk)
+    if report.status not in EDITABLE_STATUSES:
+        raise ValidationError(
+            "The front sheet can only be changed before the pack is made: this one is "
+            f"{report.get_status_display().lower()}. Request a new version to change it."
+        )
+    front_sheet = {k: v for k, v in front_sheet.items() if k in FRONT_SHEET_FIELDS}
+    _validate_options(
+        meeting_date=report.meeting_date,
+        period_start=report.period_start,
+        period_end=report.period_end,
+        sections=report.sections,
+        front_sheet=front_sheet,
+    )
+    for field, value in front_sheet.items():
+        setattr(report, field, value)
+    report.full_clean(exclude=["file"])
+    report.save(update_fields=[*front_sheet])
+    logger.info("Board report front sheet changed", extra={"report": report.pk, "by": updated_by.pk})
     return report
 
 
@@ -395,12 +429,25 @@ def board_report_notify(*, report_id: int) -> int:
 # --- Schedules --------------------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=32)
+def _england_bank_holidays(year: int) -> frozenset[dt.date]:
+    import holidays
+
+    # The LLR organisations are in England: England's bank holidays, including one-off ones.
+    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year))
+
+
+def is_working_day(day: dt.date) -> bool:
+    """Monday to Friday and not a bank holiday in England."""
+    return day.weekday() < 5 and day not in _england_bank_holidays(day.year)
+
+
 def working_days_before(day: dt.date, n: int) -> dt.date:
-    """The date ``n`` working days (Monday to Friday) before ``day``."""
+    """The date ``n`` working days (Monday to Friday, not England's bank holidays) before ``day``."""
     current = day
     while n > 0:
         current -= dt.timedelta(days=1)
-        if current.weekday() < 5:
+        if is_working_day(current):
             n -= 1
     return current
 

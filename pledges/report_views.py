@@ -5,6 +5,7 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 from django.views.generic import DetailView, FormView
@@ -15,7 +16,12 @@ from workforce.views import BreadcrumbMixin
 from . import report_selectors as selectors
 from . import report_services as services
 from .models import BoardReport, BoardReportSchedule, BoardReportSection
-from .report_forms import FRONT_SHEET_FORM_FIELDS, BoardReportRequestForm, BoardReportScheduleForm
+from .report_forms import (
+    FRONT_SHEET_FORM_FIELDS,
+    BoardReportFrontSheetForm,
+    BoardReportRequestForm,
+    BoardReportScheduleForm,
+)
 from .tables import BoardReportTable
 
 ARCHIVE_CRUMBS = (("Home", "home"), ("Board reports", "pledges:board_reports"))
@@ -82,11 +88,28 @@ class BoardReportCreateView(BoardReportPermissionMixin, BreadcrumbMixin, FormVie
             "period_end": end,
             "sections": list(BoardReportSection.values),
         }
-        # Front-sheet defaults come from the schedule, when an admin has set one up.
-        schedule = selectors.board_report_schedule_get()
-        source = schedule or BoardReport()
+        # A new version of a pack this person may see starts from its options and front sheet; otherwise
+        # the front-sheet defaults come from the schedule, when an admin has set one up.
+        previous = self.previous_report()
+        if previous is not None:
+            initial.update(
+                meeting_date=previous.meeting_date,
+                period_start=previous.period_start,
+                period_end=previous.period_end,
+                sections=list(previous.sections),
+            )
+        source = previous or selectors.board_report_schedule_get() or BoardReport()
         initial.update({field: getattr(source, field) for field in FRONT_SHEET_FORM_FIELDS})
         return initial
+
+    def previous_report(self) -> BoardReport | None:
+        pk = self.request.GET.get("from", "")
+        if not pk.isdigit():
+            return None
+        return selectors.board_report_visible_to(self.request.user).filter(pk=int(pk)).first()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(previous=self.previous_report(), **kwargs)
 
     def form_valid(self, form):
         data = form.cleaned_data
@@ -124,6 +147,19 @@ class BoardReportStatusView(BoardReportObjectMixin, DetailView):
     def get_object(self, queryset=None):
         return self.get_report()
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        shown = self.request.GET.get("shown", "")
+        report = self.object
+        if shown and shown != report.status:
+            context["announce"] = {
+                BoardReport.Status.QUEUED: "The pack is waiting to be generated.",
+                BoardReport.Status.RUNNING: "The pack is being generated.",
+                BoardReport.Status.DONE: f"The board pack is ready to download: {report.page_count} pages.",
+                BoardReport.Status.FAILED: f"The pack could not be made. {report.error}",
+            }[report.status]
+        return context
+
     def render_to_response(self, context, **kwargs):
         response = super().render_to_response(context, **kwargs)
         response["Cache-Control"] = "no-store"
@@ -142,6 +178,56 @@ class BoardReportRetryView(BoardReportObjectMixin, View):
         else:
             messages.success(request, "The pack is being generated again.")
         return redirect("pledges:board_report_detail", pk=report.pk)
+
+
+class BoardReportFrontSheetView(BoardReportObjectMixin, BreadcrumbMixin, FormView):
+    """Change the front sheet of a pack before it is made (queued, or failed and to be tried again)."""
+
+    template_name = "pledges/board_report/front_sheet.html"
+    form_class = BoardReportFrontSheetForm
+    breadcrumbs = ARCHIVE_CRUMBS
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated or not self.has_permission():
+            return self.handle_no_permission()
+        self.report = self.get_report()
+        if self.report.status not in services.EDITABLE_STATUSES:
+            messages.error(
+                request,
+                "The front sheet can only be changed before the pack is made. Request a new version "
+                "to change it.",
+            )
+            return redirect("pledges:board_report_detail", pk=self.report.pk)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs(self):
+        return [
+            *super().get_breadcrumbs(),
+            (
+                f"Board pack for {self.report.meeting_date:%-d %B %Y}",
+                reverse("pledges:board_report_detail", args=[self.report.pk]),
+            ),
+        ]
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.report}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(report=self.report, **kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            services.board_report_front_sheet_update(
+                report=self.report,
+                updated_by=self.request.user,
+                front_sheet={field: data[field] for field in FRONT_SHEET_FORM_FIELDS},
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "The front sheet has been saved.")
+        return redirect("pledges:board_report_detail", pk=self.report.pk)
 
 
 class BoardReportDownloadView(BoardReportObjectMixin, View):
@@ -176,7 +262,18 @@ class BoardReportScheduleView(PermissionRequiredMixin, BreadcrumbMixin, FormView
         return {"sections": list(BoardReportSection.values)} if self.schedule is None else {}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(meetings=selectors.upcoming_board_meetings(), **kwargs)
+        context = super().get_context_data(**kwargs)  # builds the form, which reads self.schedule
+        schedule = self.schedule if self.schedule and self.schedule.is_active else None
+        context["meetings"] = [
+            (
+                meeting,
+                services.working_days_before(meeting.date, schedule.working_days_before)
+                if schedule
+                else None,
+            )
+            for meeting in selectors.upcoming_board_meetings()
+        ]
+        return context
 
     def form_valid(self, form):
         data = form.cleaned_data

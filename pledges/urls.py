@@ -19,6 +19,11 @@ urlpatterns = [
         name="board_report_status",
     ),
     path(
+        "board/reports/<int:pk>/front-sheet/",
+        report_views.BoardReportFrontSheetView.as_view(),
+        name="board_report_front_sheet",
+    ),
+    path(
         "board/reports/<int:pk>/retry/",
         report_views.BoardReportRetryView.as_view(),
         name="board_report_retry",

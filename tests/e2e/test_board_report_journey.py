@@ -101,6 +101,8 @@ def test_board_member_requests_watches_and_downloads_the_pack(journey, celery_wo
     assert seen & {"Waiting to start", "Being generated"}, seen  # progress was shown before it was ready
     assert page.url == progress_url  # htmx polling updated the panel in place, no reload
     assert console_errors == []  # htmx runs under the strict CSP without a violation
+    # Screen readers were told once that it is ready (the status region, filled out of band by the poll).
+    assert "The board pack is ready to download" in page.locator("#report-announce").text_content()
     journey.check_accessibility()
 
     link = page.get_by_role("link", name=re.compile("Download the board pack"))
@@ -130,6 +132,15 @@ def test_board_member_requests_watches_and_downloads_the_pack(journey, celery_wo
     figures = elements_of(reader, "/Figure")
     assert len(figures) == 2 * len(definitions) + sum(1 for s in summaries if s.assurance)
     assert all(str(f.get("/Alt", "")) for f in figures)
+
+    # A new version starts from this pack's options and front sheet.
+    page.get_by_role("link", name="Request a new version of this pack").click()
+    page.get_by_role("heading", name="Request a board pack").wait_for()
+    journey.check_accessibility()
+    assert (
+        page.get_by_label("Summary of key points").input_value() == "Turnover is falling\nVacancies are down"
+    )
+    assert page.get_by_label("Date of the board meeting").input_value() == "2027-03-12"
 
     # Figures equal to the dashboard's: what the workforce dashboard shows for each metric (latest value,
     # change on a year before) is in the pack's summary for that metric, and each chart's conclusion and

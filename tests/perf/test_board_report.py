@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from pledges import report_services as services
 from pledges.models import BoardReport, Pledge
+from tests.pledges.pdfcheck import elements_of, reader_for, text_of
 from tests.pledges.report_factories import make_report, seed_metrics, seed_pledges
 from workforce.models import MetricDefinition, Observation, User
 from workforce.pdf import render_pdf
@@ -76,6 +77,7 @@ def test_board_pack_generation_time_and_overhead(record_result, settings, tmp_pa
         totals.append(time.perf_counter() - began)
         assert done is not None and done.status == BoardReport.Status.DONE
         pages.append(done.page_count)
+        last["report"] = done
         return done
 
     def weasyprint_alone(html: str) -> None:
@@ -83,7 +85,7 @@ def test_board_pack_generation_time_and_overhead(record_result, settings, tmp_pa
         render_pdf(html)
         weasyprint_only.append(time.perf_counter() - began)
 
-    totals, weasyprint_only, pages = [], [], []
+    totals, weasyprint_only, pages, last = [], [], [], {}
     # The final HTML of a pack, and a warm-up so neither measurement pays for first-use font loading.
     html = services.board_report_html(generate())
     totals.clear()
@@ -98,11 +100,18 @@ def test_board_pack_generation_time_and_overhead(record_result, settings, tmp_pa
             weasyprint_alone(html)
     total, weasy = statistics.median(totals), statistics.median(weasyprint_only)
     assert min(pages) >= 20
+    # Every metric charted: one chart (a figure whose text alternative names the metric) per metric.
+    with last["report"].file.open("rb") as handle:
+        alts = [text_of(f) for f in elements_of(reader_for(handle.read()), "/Figure")]
+    names = list(MetricDefinition.objects.values_list("name", flat=True))
+    charted = [name for name in names if any(alt.startswith(f"{name} (LLR system) ") for alt in alts)]
+    assert charted == names, sorted(set(names) - set(charted))
     record_result(
         "board_pack_generation",
         data=source,
         pages=pages[0],
         metrics=MetricDefinition.objects.count(),
+        charts=len(charted),
         total_median_s=round(total, 3),
         weasyprint_median_s=round(weasy, 3),
         overhead_ratio=round(total / weasy, 3),

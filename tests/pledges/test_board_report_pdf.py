@@ -48,8 +48,11 @@ def test_full_pack_is_accessible_complete_and_matches_the_dashboard_figures(boar
     reader = reader_for(data)
     text = pdf_text(reader)
 
-    # Pages, and the page count stored on the row.
+    # Pages, and the page count stored on the row; every page A4 portrait (210 x 297 mm).
     assert len(reader.pages) == report.page_count >= 20
+    for page in reader.pages:
+        width_mm, height_mm = (float(v) * 25.4 / 72 for v in (page.mediabox.width, page.mediabox.height))
+        assert (round(width_mm), round(height_mm)) == (210, 297)
     assert report.file_size == len(data)
 
     # Accessible PDF: structure tree, language, title, PDF/UA identification.
@@ -142,3 +145,142 @@ def test_only_the_chosen_sections_are_in_the_pack(board_member):
     assert "Pledge progress" in text and "Pledge 2 title" in text
     assert "Workforce metrics" not in text and "Front sheet" not in text
     assert "Contents" in text
+
+
+def _reach_page_rows(page: str) -> list[str]:
+    """The reach page's table rows as "label enrolled completed rate" lines, the total row included."""
+    rows = []
+    for row in re.findall(r'<tr class="nhsuk-table__row">(.*?)</tr>', page, flags=re.S):
+        cells = [
+            re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)
+        ]
+        rows.append(" ".join(cells))
+    return rows
+
+
+def test_programme_reach_in_the_pack_equals_the_reach_page(
+    client, board_member, programme_lead, settings, tmp_path
+):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from pledges.report_sections import REACH_DIMENSIONS
+    from programmes.selectors import REACH_DIMENSIONS as LABELS
+    from tests.factories import OrganisationFactory
+    from tests.programmes.learning_helpers import ABSENT, PRESENT, mark, past_cohort, place
+    from workforce.models import EqualityMonitoring
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    organisation = OrganisationFactory(short_name="UHL", name="University Hospitals of Leicester")
+    cohort = past_cohort(sessions=2, lead=programme_lead)
+    for i in range(12):
+        person = UserFactory(organisation=organisation)
+        EqualityMonitoring.objects.create(person=person, ethnicity="asian" if i < 9 else "")
+        mark(
+            cohort,
+            place(cohort, person=person),
+            [PRESENT, PRESENT] if i < 9 else [ABSENT, ABSENT],
+            programme_lead,
+        )
+    old = past_cohort(sessions=1, lead=programme_lead, days_ago=800)  # before the pack's period
+    for _ in range(8):
+        place(old)
+
+    today = timezone.localdate()
+    period_start = (today.replace(day=1) - dt.timedelta(days=300)).replace(day=1)
+    report, data = generate(
+        make_report(board_member, sections=["programme_reach"], period_start=period_start, period_end=today)
+    )
+    flat = re.sub(r"\s+", " ", pdf_text(reader_for(data)))
+    last_day = (today.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    assert f"starting {period_start:%-d %B %Y} to {last_day:%-d %B %Y}" in flat
+
+    client.force_login(board_member)
+    for dimension in REACH_DIMENSIONS:
+        page = client.get(
+            reverse("programmes:reach"),
+            {
+                "dimension": dimension,
+                "starts_from": period_start.isoformat(),
+                "starts_to": last_day.isoformat(),
+            },
+        ).content.decode()
+        rows = _reach_page_rows(page)
+        assert rows and rows[-1].startswith("All "), dimension
+        caption = f"Enrolments and completions by {LABELS[dimension].lower()}"
+        section = flat[flat.index(caption) :]
+        for row in rows:
+            assert f" {row} " in section[: 120 + 60 * len(rows)], (dimension, row)
+    # 12 people in the period (rounded to 10), 9 of them completed (rounded to 10; the rate from the real
+    # counts); the 8 places on the cohort that started before the period are not counted.
+    assert "All 10 10 75%" in flat
+    assert "Asian or Asian British 10 10 100%" in flat
+
+
+def _table_rows(page: str, table_id: str) -> list[str]:
+    table = re.search(rf'<table[^>]*id="{table_id}".*?</table>', page, flags=re.S)[0]
+    body = re.search(r"<tbody.*?</tbody>", table, flags=re.S)[0]
+    return [
+        " ".join(
+            re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)
+        )
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, flags=re.S)
+    ]
+
+
+def test_culture_and_inclusion_in_the_pack_equal_the_culture_dashboard(client, board_member):
+    from django.urls import reverse
+
+    from workforce.demo import seed_culture, seed_reference_data
+
+    seed_reference_data()
+    seed_culture()
+    report, data = generate(make_report(board_member, sections=["culture"]))
+    flat = re.sub(r"\s+", " ", pdf_text(reader_for(data)))
+
+    client.force_login(board_member)
+    page = client.get(reverse("workforce:culture")).content.decode()
+    gaps = _table_rows(page, "gaps-by-organisation")
+    scores = _table_rows(page, "survey-by-organisation")
+    assert gaps and scores
+    for row in gaps + scores:
+        assert f" {row} " in flat, row
+
+
+def test_pledge_progress_in_the_pack_equals_the_board_overview(client, board_member):
+    from django.urls import reverse
+
+    from .factories import PledgeFactory, ProgressUpdateFactory, linked_metric
+
+    rows = []
+    for number, statuses in ((1, ["on_track", "at_risk"]), (2, ["off_track"]), (3, [])):
+        pledge = PledgeFactory(number=number, title=f"Pledge number {number}")
+        for i, status in enumerate(statuses):
+            ProgressUpdateFactory(
+                pledge=pledge,
+                status=status,
+                published_on=dt.date(2026, 9 + i, 7),
+                narrative=f"Story {number}",
+            )
+        rows.append(pledge)
+    linked_metric(rows[0], target=9.0)
+    report, data = generate(make_report(board_member, sections=["pledge_progress"]))
+    flat = re.sub(r"\s+", " ", pdf_text(reader_for(data)))
+
+    client.force_login(board_member)
+    page = client.get(reverse("pledges:board")).content.decode()
+    body = re.search(r"<tbody.*?</tbody>", page, flags=re.S)[0]
+    overview_rows = re.findall(r"<tr[^>]*>(.*?)</tr>", body, flags=re.S)
+    assert len(overview_rows) == 3
+    starts = [flat.index(f"{pledge.number}. {pledge.title}") for pledge in rows]
+    segments = [flat[start:end] for start, end in zip(starts, [*starts[1:], starts[-1] + 300], strict=True)]
+    for row, segment in zip(overview_rows, segments, strict=True):
+        row = re.sub(r"<svg.*?</svg>", "", row, flags=re.S)  # the sparkline; its words are the trend's
+        cells = [
+            re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", cell)).strip()
+            for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, flags=re.S)
+        ]
+        # Pledge, latest status and its date, trend, key metric with its latest value and variation.
+        assert len(cells) == 4 and all(cells), cells
+        for cell in cells:
+            assert cell in segment, (cell, segment)

@@ -259,6 +259,19 @@ def test_working_days_skip_weekends():
     assert services.working_days_before(friday, 10) == dt.date(2027, 2, 26)
 
 
+def test_working_days_skip_bank_holidays_in_england():
+    # Easter 2027: Good Friday 26 March and Easter Monday 29 March are bank holidays.
+    thursday = dt.date(2027, 4, 1)
+    assert services.working_days_before(thursday, 2) == dt.date(2027, 3, 30)
+    assert services.working_days_before(thursday, 3) == dt.date(2027, 3, 25)  # over the long weekend
+    assert not services.is_working_day(dt.date(2027, 3, 26))
+    assert services.is_working_day(dt.date(2027, 3, 25))
+    # Christmas 2026: Friday 25, and Boxing Day (a Saturday) observed on Monday 28 December.
+    assert services.working_days_before(dt.date(2026, 12, 30), 2) == dt.date(2026, 12, 24)
+    # 10 working days before a meeting just after Easter reach back 16 days, not 14.
+    assert services.working_days_before(dt.date(2027, 4, 8), 10) == dt.date(2027, 3, 23)
+
+
 def test_schedule_creates_each_meeting_pack_once_when_it_is_due(
     board_member, monkeypatch, django_capture_on_commit_callbacks
 ):
@@ -291,3 +304,65 @@ def test_schedule_creates_each_meeting_pack_once_when_it_is_due(
     schedule.is_active = False
     schedule.save()
     assert services.board_report_run_schedules(today=dt.date(2027, 6, 1)) == []
+
+
+@pytest.mark.parametrize("status", ["queued", "failed"])
+def test_the_front_sheet_can_be_changed_before_the_pack_is_made(board_member, status):
+    report = make_report(board_member, sections=["front_sheet"], status=status, key_points="Old point")
+    services.board_report_front_sheet_update(
+        report=report,
+        updated_by=board_member,
+        front_sheet={
+            "key_points": "Turnover is falling\nVacancies are down",
+            "agenda_item": "7.2",
+            "file": "x",
+        },
+    )
+    report.refresh_from_db()
+    assert (report.key_points, report.agenda_item, report.status) == (
+        "Turnover is falling\nVacancies are down",
+        "7.2",
+        status,
+    )
+    assert not report.file
+
+
+@pytest.mark.parametrize("status", ["running", "done"])
+def test_the_front_sheet_of_a_pack_being_made_or_made_cannot_change(board_member, status):
+    report = make_report(board_member, status=status, key_points="Old point")
+    with pytest.raises(ValidationError, match="Request a new version"):
+        services.board_report_front_sheet_update(
+            report=report, updated_by=board_member, front_sheet={"key_points": "New point"}
+        )
+    report.refresh_from_db()
+    assert report.key_points == "Old point"
+
+
+def test_a_changed_front_sheet_must_still_be_valid(board_member):
+    report = make_report(board_member, key_points="Old point")
+    with pytest.raises(ValidationError) as error:
+        services.board_report_front_sheet_update(
+            report=report, updated_by=board_member, front_sheet={"key_points": "a\nb\nc\nd\ne\nf"}
+        )
+    assert "key_points" in error.value.message_dict
+    with pytest.raises(ValidationError) as error:
+        services.board_report_front_sheet_update(
+            report=report, updated_by=board_member, front_sheet={"purpose": "gossip"}
+        )
+    assert "purpose" in error.value.message_dict
+    report.refresh_from_db()
+    assert (report.key_points, report.purpose) == ("Old point", "assurance")
+
+
+def test_the_pack_is_made_with_the_front_sheet_saved_while_it_was_queued(board_member):
+    from .pdfcheck import pdf_text, reader_for
+
+    report = make_report(board_member, sections=["front_sheet"], key_points="Old point")
+    services.board_report_front_sheet_update(
+        report=report, updated_by=board_member, front_sheet={"key_points": "Agency spend is down a third"}
+    )
+    assert tasks.board_report_generate.delay(report.pk).get() == "done"
+    report.refresh_from_db()
+    with report.file.open("rb") as handle:
+        text = pdf_text(reader_for(handle.read()))
+    assert "Agency spend is down a third" in text and "Old point" not in text

@@ -1,6 +1,7 @@
 """Board report pages: what each role may do, and every denial."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.files.base import ContentFile
@@ -226,6 +227,8 @@ def test_admin_sets_the_schedule_and_recipients(client, academy_admin, board_mem
         dt.date(2027, 6, 11),
     ]
     assert schedule.working_days_before == 10 and schedule.created_by == academy_admin
+    page = client.get(url).content.decode()
+    assert "Friday 12 March 2027: pack made on Friday 26 February 2027" in page
 
     bad = client.post(
         url, {"meeting_dates": "next tuesday", "sections": ["front_sheet"], "purpose": "assurance"}
@@ -243,3 +246,130 @@ def test_request_form_defaults_to_the_next_board_meeting(client, board_member):
     client.force_login(board_member)
     page = client.get(reverse("pledges:board_report_new")).content.decode()
     assert f'value="{next_meeting:%Y-%m-%d}"' in page
+
+
+def front_sheet_data(**overrides):
+    data = {
+        "meeting_name": "People and Culture Board",
+        "agenda_item": "7.2",
+        "title": "People report",
+        "purpose": "assurance",
+        "sponsor": "Chief People Officer",
+        "key_points": "Turnover is falling",
+        "recommendation": "Note",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_the_owner_changes_the_front_sheet_of_a_queued_pack(client, board_member):
+    report = make_report(board_member, key_points="Old point")
+    client.force_login(board_member)
+    detail = client.get(reverse("pledges:board_report_detail", args=[report.pk])).content.decode()
+    url = reverse("pledges:board_report_front_sheet", args=[report.pk])
+    assert url in detail
+    page = client.get(url)
+    assert page.status_code == 200 and "Old point" in page.content.decode()
+    response = client.post(url, front_sheet_data())
+    assert response.status_code == 302
+    assert response.url == reverse("pledges:board_report_detail", args=[report.pk])
+    report.refresh_from_db()
+    assert (report.key_points, report.agenda_item, report.sponsor) == (
+        "Turnover is falling",
+        "7.2",
+        "Chief People Officer",
+    )
+
+
+def test_the_front_sheet_form_shows_errors(client, board_member):
+    report = make_report(board_member, status="failed", key_points="Old point")
+    client.force_login(board_member)
+    response = client.post(
+        reverse("pledges:board_report_front_sheet", args=[report.pk]),
+        front_sheet_data(key_points="a\nb\nc\nd\ne\nf"),
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and "There is a problem" in page
+    assert "A front sheet has 5 key points at most; you gave 6." in page
+    report.refresh_from_db()
+    assert report.key_points == "Old point"
+
+
+def test_a_pack_that_is_made_keeps_its_front_sheet(client, board_member):
+    report = done_report(board_member, key_points="Old point")
+    client.force_login(board_member)
+    url = reverse("pledges:board_report_front_sheet", args=[report.pk])
+    detail = client.get(reverse("pledges:board_report_detail", args=[report.pk])).content.decode()
+    assert url not in detail
+    response = client.post(url, front_sheet_data(), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("pledges:board_report_detail", args=[report.pk])
+    assert "can only be changed before the pack is made" in response.content.decode()
+    report.refresh_from_db()
+    assert report.key_points == "Old point"
+
+
+def test_the_front_sheet_of_someone_elses_pack_is_denied(client, board_member, other_board_member):
+    report = make_report(other_board_member, key_points="Old point")
+    url = reverse("pledges:board_report_front_sheet", args=[report.pk])
+    response = client.get(url)
+    assert response.status_code == 302 and response.url.startswith(reverse("account_login"))
+    client.force_login(board_member)
+    assert client.get(url).status_code == 404
+    assert client.post(url, front_sheet_data()).status_code == 404
+    client.force_login(UserFactory(email="staff.frontsheet@nhs.net"))
+    assert client.get(url).status_code == 403
+    assert client.post(url, front_sheet_data()).status_code == 403
+    report.refresh_from_db()
+    assert report.key_points == "Old point"
+
+
+def test_a_new_version_starts_from_the_packs_options_and_front_sheet(
+    client, board_member, other_board_member
+):
+    mine = done_report(
+        board_member,
+        meeting_date=dt.date(2027, 6, 11),
+        sections=["front_sheet", "culture"],
+        agenda_item="9.1",
+        key_points="Culture scores are up",
+    )
+    client.force_login(board_member)
+    detail = client.get(reverse("pledges:board_report_detail", args=[mine.pk])).content.decode()
+    new_url = f"{reverse('pledges:board_report_new')}?from={mine.pk}"
+    assert new_url in detail
+    page = client.get(new_url).content.decode()
+    assert 'value="2027-06-11"' in page and 'value="9.1"' in page and "Culture scores are up" in page
+    assert "The earlier pack stays in the archive" in page
+    checked = re.findall(r'<input[^>]*name="sections"[^>]*value="(\w+)"[^>]*checked', page)
+    assert checked == ["front_sheet", "culture"]
+
+    theirs = done_report(other_board_member, agenda_item="4.4", key_points="Their private point")
+    page = client.get(f"{reverse('pledges:board_report_new')}?from={theirs.pk}").content.decode()
+    assert "Their private point" not in page and 'value="4.4"' not in page
+    assert "The earlier pack stays in the archive" not in page
+
+
+def test_a_change_of_status_is_announced_once_not_every_poll(client, board_member):
+    client.force_login(board_member)
+    detail = client.get(reverse("pledges:board_report_detail", args=[make_report(board_member).pk]))
+    assert 'id="report-announce"' in detail.content.decode() and 'role="status"' in detail.content.decode()
+
+    running = make_report(board_member, status="running", progress=40)
+    url = reverse("pledges:board_report_status", args=[running.pk])
+    panel = client.get(url, {"shown": "running"}).content.decode()
+    assert "hx-swap-oob" not in panel  # same status as shown: nothing to announce
+    assert f"{url}?shown=running" in panel  # the next poll says what it has shown
+    panel = client.get(url, {"shown": "queued"}).content.decode()
+    assert 'hx-swap-oob="innerHTML:#report-announce">The pack is being generated.</div>' in panel
+
+    done = done_report(board_member)
+    panel = client.get(
+        reverse("pledges:board_report_status", args=[done.pk]), {"shown": "running"}
+    ).content.decode()
+    assert "The board pack is ready to download: 2 pages." in panel
+
+    failed = make_report(board_member, status="failed", error="The database was unavailable.")
+    panel = client.get(
+        reverse("pledges:board_report_status", args=[failed.pk]), {"shown": "running"}
+    ).content.decode()
+    assert "The pack could not be made. The database was unavailable." in panel
