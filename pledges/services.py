@@ -11,6 +11,8 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
+from workforce.ordering import move_in_order
+
 from .models import BoardMeeting, MetricLink, Objective, Pledge, ProgressUpdate
 from .selectors import status_check
 
@@ -94,28 +96,10 @@ def pledge_unarchive(*, pledge: Pledge, user) -> Pledge:
     return _set_archived(pledge, user=user, archived=False)
 
 
-def _move(obj, *, queryset, user, direction: str):
-    """Swap ``obj`` with its neighbour in ``queryset`` (ordered by ``order``); renumbers to close gaps."""
-    if direction not in ("up", "down"):
-        raise ValidationError("Choose up or down")
-    items = list(queryset.select_for_update())
-    index = next(i for i, item in enumerate(items) if item.pk == obj.pk)
-    other = index - 1 if direction == "up" else index + 1
-    if not 0 <= other < len(items):
-        return obj
-    items[index], items[other] = items[other], items[index]
-    for position, item in enumerate(items):
-        if item.order != position:
-            item.order = position
-            item._history_user = user
-            item._change_reason = "Reordered"
-            item.save(update_fields=["order"])
-    return obj
-
-
 @transaction.atomic
 def pledge_move(*, pledge: Pledge, user, direction: str) -> Pledge:
-    return _move(pledge, queryset=Pledge.objects.order_by("order", "number"), user=user, direction=direction)
+    pledges = Pledge.objects.order_by("order", "number")
+    return move_in_order(pledge, queryset=pledges, user=user, direction=direction)
 
 
 # --- Objectives ------------------------------------------------------------------------------------------
@@ -155,7 +139,7 @@ def objective_unarchive(*, objective: Objective, user) -> Objective:
 
 @transaction.atomic
 def objective_move(*, objective: Objective, user, direction: str) -> Objective:
-    return _move(
+    return move_in_order(
         objective,
         queryset=Objective.objects.filter(pillar=objective.pillar).order_by("order", "title"),
         user=user,

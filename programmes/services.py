@@ -32,6 +32,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from workforce.models import User
+from workforce.ordering import move_in_order
 from workforce.pdf import render_pdf
 
 from .models import (
@@ -586,19 +587,9 @@ def workstream_set_archived(*, workstream: Workstream, user, archived: bool) -> 
 
 @transaction.atomic
 def workstream_move(*, workstream: Workstream, user, direction: str) -> Workstream:
-    if direction not in ("up", "down"):
-        raise ValidationError("Choose up or down")
-    items = list(Workstream.objects.select_for_update().order_by("order", "name"))
-    index = next(i for i, item in enumerate(items) if item.pk == workstream.pk)
-    other = index - 1 if direction == "up" else index + 1
-    if 0 <= other < len(items):
-        items[index], items[other] = items[other], items[index]
-        for position, item in enumerate(items):
-            if item.order != position:
-                item.order = position
-                item._history_user = user
-                item.save(update_fields=["order"])
-    return workstream
+    return move_in_order(
+        workstream, queryset=Workstream.objects.order_by("order", "name"), user=user, direction=direction
+    )
 
 
 def _next_programme_order(workstream_id: int) -> int:
@@ -640,25 +631,15 @@ def programme_save(*, programme: Programme, user, audience: dict | None = None) 
 
 @transaction.atomic
 def programme_move(*, programme: Programme, user, direction: str) -> Programme:
-    """Swap a programme with its neighbour within its workstream; renumbers the workstream to close gaps."""
-    if direction not in ("up", "down"):
-        raise ValidationError("Choose up or down")
-    items = list(
-        Programme.objects.select_for_update()
-        .filter(workstream_id=programme.workstream_id)
-        .order_by("order", "title", "pk")
+    """Move a programme up or down within its workstream."""
+    siblings = Programme.objects.filter(workstream=programme.workstream_id).order_by("order", "title", "pk")
+    return move_in_order(
+        programme,
+        queryset=siblings,
+        user=user,
+        direction=direction,
+        update_fields=("order", "updated_at"),
     )
-    index = next(i for i, item in enumerate(items) if item.pk == programme.pk)
-    other = index - 1 if direction == "up" else index + 1
-    if 0 <= other < len(items):
-        items[index], items[other] = items[other], items[index]
-        for position, item in enumerate(items):
-            if item.order != position:
-                item.order = position
-                item._history_user = user
-                item._change_reason = "Reordered"
-                item.save(update_fields=["order", "updated_at"])
-    return programme
 
 
 @transaction.atomic
