@@ -188,6 +188,8 @@ def test_progress_fragment_polls_while_working_and_reloads_when_done(client, aca
     assert "HX-Refresh" not in response
     assert 'hx-trigger="every 1s"' in response.content.decode()
     assert "40 of about 100 rows done" in response.content.decode()
+    # Replaced every second, so it must not be a live region (a screen reader would read it every second).
+    assert "aria-live" not in response.content.decode()
     detail = client.get(reverse("workforce:import_detail", kwargs={"pk": ready_import.pk})).content.decode()
     assert "vendor/htmx/htmx.min.js" in detail
     WorkforceImport.objects.filter(pk=ready_import.pk).update(status=WorkforceImport.Status.READY)
