@@ -786,7 +786,11 @@ def attendance_mark(
 def attendance_mark_all_present(
     *, session: Session, marked_by: User, today: datetime.date | None = None
 ) -> int:
-    marks = {e.pk: Attendance.Status.PRESENT for e in session_roster(session=session)}
+    """Mark present everyone not yet marked for the session. A mark the lead has already given (absent,
+    excused) is a decision, so it is kept; change it person by person."""
+    marked = Attendance.objects.filter(session=session).values("enrolment_id")
+    unmarked = session_roster(session=session).exclude(pk__in=marked)
+    marks = {e.pk: Attendance.Status.PRESENT for e in unmarked}
     return attendance_mark(session=session, marks=marks, marked_by=marked_by, today=today)
 
 

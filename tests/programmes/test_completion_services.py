@@ -124,6 +124,9 @@ def test_all_present_marks_everyone_and_changing_a_mark_is_recorded(lead):
     assert [h.status for h in record.history.order_by("history_date")] == [PRESENT, ABSENT]
     assert Completion.objects.get(enrolment=people[0]).status == C.DID_NOT_ATTEND
     assert Completion.objects.filter(status=C.COMPLETED).count() == 2
+    # Marking everyone present again keeps the absence the lead recorded.
+    assert services.attendance_mark_all_present(session=session, marked_by=lead) == 0
+    assert Attendance.objects.get(session=session, enrolment=people[0]).status == ABSENT
 
 
 def test_an_override_needs_a_reason_survives_recomputation_and_is_recorded(

@@ -186,8 +186,12 @@ def test_the_lead_marks_attendance_on_one_page(client, world, programme_lead):
     assert response.status_code == 302
     assert "Attendance saved" in client.get(response["Location"]).content.decode()
     assert Attendance.objects.get(session=session, enrolment=others[0]).status == ABSENT
+    assert "Mark everyone else present" in client.get(urls(world)["attendance"]).content.decode()
     client.post(urls(world)["attendance"], {"all_present": "1"})
-    assert Attendance.objects.filter(session=session, status=PRESENT).count() == 3
+    # The others are marked present; the absence already recorded is kept.
+    assert Attendance.objects.filter(session=session, status=PRESENT).count() == 2
+    assert Attendance.objects.get(session=session, enrolment=others[0]).status == ABSENT
+    assert "Mark everyone" not in client.get(urls(world)["attendance"]).content.decode()
 
 
 def test_a_future_session_cannot_be_marked_yet(client, world, programme_lead):
