@@ -31,6 +31,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from workforce.history import history_restore
 from workforce.models import User
 from workforce.ordering import move_in_order
 from workforce.pdf import render_pdf
@@ -436,6 +437,34 @@ def cohort_save(*, cohort: Cohort, now: datetime.datetime | None = None) -> Coho
     _fill_places(cohort, now=now)
     certificates_refresh_later(cohort_id=cohort.pk)  # its dates may have changed
     return cohort
+
+
+@transaction.atomic
+def cohort_restore(*, cohort: Cohort, history_id: int, user, now: datetime.datetime | None = None) -> Cohort:
+    """Put a cohort back to an earlier version (from its history page) under the same rules as an edit:
+    capacity never below the places held, extra capacity to the waiting list, a new venue or link sent to
+    everyone's calendar. Cancelling stays a deliberate act of its own (people are told), so a version with
+    another status is refused."""
+    now = now or timezone.now()
+    before = cohort_fetch_locked(cohort.pk)
+    record = cohort.history.filter(history_id=history_id).first()
+    if record is not None and record.status != before.status:
+        raise ValidationError(
+            f"That version is {record.get_status_display().lower()} and the cohort is now "
+            f"{before.get_status_display().lower()}: restoring it cannot cancel or reopen the cohort."
+        )
+    restored = history_restore(obj=before, history_id=history_id, user=user)
+    taken = _places_taken(restored)
+    if restored.capacity < taken:
+        raise ValidationError(
+            f"That version has {restored.capacity} places, but {taken} people already hold places in the "
+            "cohort. Change the capacity on the cohort's page instead."
+        )
+    if (before.venue, before.online_link) != (restored.venue, restored.online_link):
+        _cohort_place_changed(restored, now=now)
+    _fill_places(restored, now=now)
+    certificates_refresh_later(cohort_id=restored.pk)
+    return restored
 
 
 def _cohort_place_changed(cohort: Cohort, *, now: datetime.datetime) -> None:

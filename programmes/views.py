@@ -726,7 +726,8 @@ class CohortHistoryView(CohortHistoryMixin, HistoryViewMixin, DetailView):
 
 
 class CohortRestoreView(CohortHistoryMixin, HistoryRestoreViewMixin, DetailView):
-    pass
+    def restore(self, record) -> None:
+        services.cohort_restore(cohort=self.object, history_id=record.history_id, user=self.request.user)
 
 
 class CohortCancelView(CohortManagerMixin, BreadcrumbMixin, FormView):

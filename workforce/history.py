@@ -245,11 +245,15 @@ class HistoryRestoreViewMixin(HistoryObjectMixin):
             **kwargs,
         )
 
+    def restore(self, record) -> None:
+        """Override where the model's own service must apply its rules to a restore."""
+        history_restore(obj=self.object, history_id=record.history_id, user=self.request.user)
+
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
         record = self.get_record()
         try:
-            history_restore(obj=self.object, history_id=record.history_id, user=request.user)
+            self.restore(record)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect(request.path)
