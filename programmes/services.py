@@ -35,6 +35,7 @@ from workforce.history import history_restore
 from workforce.models import User
 from workforce.ordering import move_in_order
 from workforce.pdf import render_pdf
+from workforce.roles import Role
 
 from .models import (
     Attendance,
@@ -215,15 +216,22 @@ def enrolment_create(
         enrolment.approver = person.line_manager or cohort.programme.lead
         enrolment.save()
         _notify(enrolment, Kind.APPROVAL_REQUESTED)  # to the person: your request has gone to ...
-        if enrolment.approver is not None:
+        # Nobody named to decide (no line manager, no programme lead): the academy admins, who see every
+        # request on their To approve page, are told instead, so a request is never left unseen.
+        deciders = [enrolment.approver] if enrolment.approver is not None else _academy_admins()
+        for decider in deciders:
             _notify(
                 enrolment,
                 Kind.APPROVAL_REQUESTED,
-                recipient=enrolment.approver,
-                key=f"approval_requested:{enrolment.pk}:approver",
+                recipient=decider,
+                key=f"approval_requested:{enrolment.pk}:approver:{decider.pk}",
             )
         return enrolment
     return _take_place_or_queue(cohort, enrolment, now=now)
+
+
+def _academy_admins() -> list[User]:
+    return list(User.objects.filter(groups__name=Role.ACADEMY_ADMIN, is_active=True).distinct())
 
 
 def _locked_enrolment(enrolment: Enrolment, lock: CohortFetch = cohort_fetch_locked) -> Enrolment:

@@ -183,6 +183,23 @@ def test_request_a_place_names_who_decides_and_warns_when_the_cohort_is_full(cli
     assert "The cohort is full, so an approved request joins the waiting list." in content
 
 
+def test_a_request_with_nobody_named_to_decide_goes_to_the_academy_admins(staff_user, mailoutbox):
+    """No line manager and no programme lead: every academy admin is emailed, and the person is told the
+    academy team decides."""
+    admins = [UserFactory(roles=[Role.ACADEMY_ADMIN]) for _ in range(2)]
+    UserFactory(roles=[Role.ACADEMY_ADMIN], is_active=False)  # left: not emailed
+    cohort = CohortFactory(programme=ProgrammeFactory(lead=None), approval_required=True)
+    staff_user.line_manager = None
+    staff_user.save()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        enrolment = services.enrolment_create(cohort=cohort, person=staff_user)
+    assert enrolment.status == Enrolment.Status.AWAITING_APPROVAL and enrolment.approver is None
+    by_recipient = {tuple(m.to): m.body for m in mailoutbox}
+    assert set(by_recipient) == {(staff_user.email,), *((a.email,) for a in admins)}
+    assert "the academy team" in by_recipient[(staff_user.email,)]
+    assert "To approve" in by_recipient[(admins[0].email,)]
+
+
 # --- denials on writes ------------------------------------------------------------------------------
 
 
