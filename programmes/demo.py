@@ -195,26 +195,37 @@ def _colleagues() -> list[User]:
     return people
 
 
+def working_day(day: datetime.date, *, today: datetime.date) -> datetime.date:
+    """Demo sessions run Monday to Friday: a weekend date moves to the Monday after when it is still to
+    come, or to the Friday before when it has passed, so a past session stays past and a future one future."""
+    if day.weekday() < 5:
+        return day
+    if day > today:
+        return day + datetime.timedelta(days=7 - day.weekday())
+    return day - datetime.timedelta(days=day.weekday() - 4)
+
+
 def _cohort(programme, name, *, starts_in, days=0, capacity, sessions=1, **fields) -> Cohort:
     today = timezone.localdate()
-    starts = today + datetime.timedelta(days=starts_in)
+    starts = working_day(today + datetime.timedelta(days=starts_in), today=today)
+    step = max(1, days // max(1, sessions - 1)) if sessions > 1 else 0
+    dates = [working_day(starts + datetime.timedelta(days=i * step), today=today) for i in range(sessions)]
     cohort, _ = Cohort.objects.update_or_create(
         programme=programme,
         name=name,
         defaults={
             "starts_on": starts,
-            "ends_on": starts + datetime.timedelta(days=days),
+            "ends_on": max(starts + datetime.timedelta(days=days), *dates),
             "capacity": capacity,
         }
         | fields,
     )
-    step = max(1, days // max(1, sessions - 1)) if sessions > 1 else 0
-    for i in range(sessions):
+    for i, date in enumerate(dates):
         Session.objects.update_or_create(
             cohort=cohort,
             title=f"Session {i + 1}" if sessions > 1 else "Workshop",
             defaults={
-                "date": starts + datetime.timedelta(days=i * step),
+                "date": date,
                 "starts_at": datetime.time(9, 30),
                 "ends_at": datetime.time(13, 0),
                 "place": "",

@@ -17,6 +17,7 @@ from django.utils import timezone
 from workforce.models import Band, EqualityMonitoring, Organisation, StaffGroup, User
 
 from . import services
+from .demo import working_day
 from .models import (
     Attendance,
     Cohort,
@@ -293,7 +294,8 @@ def seed_learning() -> dict[str, int]:
     )
     for index, name, days_ago, sessions, who in plans:
         programme = programmes[index % len(programmes)]
-        cohort = _cohort(programme, name, today - datetime.timedelta(days=days_ago), sessions)
+        starts = working_day(today - datetime.timedelta(days=days_ago), today=today)
+        cohort = _cohort(programme, name, starts, sessions)
         members = people[who]
         if staff is not None and not staff_has_past_place and days_ago == 40:
             members = [staff, *members]

@@ -37,6 +37,22 @@ def test_seed_demo_adds_every_table_2_programme_with_realistic_cohorts(settings)
 
     staff = {e.status for e in Enrolment.objects.filter(person__email="staff@example.org")}
     assert staff == {"confirmed", "waiting", "awaiting_approval"}
+    # Sessions run Monday to Friday, whatever day the demo is loaded.
+    assert {d.weekday() for d in Session.objects.values_list("date", flat=True)} <= {0, 1, 2, 3, 4}
+
+
+def test_demo_dates_move_off_weekends_without_crossing_today():
+    import datetime
+
+    saturday, sunday, monday = (
+        datetime.date(2026, 11, 21),
+        datetime.date(2026, 11, 22),
+        datetime.date(2026, 11, 23),
+    )
+    assert demo.working_day(monday, today=monday) == monday
+    assert demo.working_day(saturday, today=monday) == datetime.date(2026, 11, 20)  # past: the Friday before
+    assert demo.working_day(sunday, today=sunday) == datetime.date(2026, 11, 20)  # today counts as past
+    assert demo.working_day(sunday, today=datetime.date(2026, 11, 19)) == monday  # to come: the Monday after
 
 
 def test_seed_demo_twice_changes_nothing(settings):
