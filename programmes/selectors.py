@@ -340,7 +340,7 @@ class MyLearning:
 def enrolments_of(*, person: User) -> QuerySet[Enrolment]:
     return (
         Enrolment.objects.filter(person=person)
-        .select_related("cohort__programme", "approver")
+        .select_related("cohort__programme", "approver", "completion")
         .annotate(position=_waiting_position())
         .order_by("cohort__starts_on", "pk")
     )

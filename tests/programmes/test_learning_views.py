@@ -618,3 +618,12 @@ def test_an_answered_question_keeps_its_type_on_the_edit_page(client, world, aca
     assert "already has answers, so its type of answer cannot be changed" in page
     assert "<title>Error:" in page
     assert survey.questions.get(order=1).kind == "rating"
+
+
+def test_my_learning_shows_how_a_past_programme_ended_without_a_calendar_link(client, world):
+    client.force_login(world["participant"])
+    page = client.get(reverse("programmes:my_learning")).content.decode()
+    past = page.split("<h2>Past</h2>", 1)[1]
+    assert "Mary Seacole" in past
+    assert "Outcome: completed." in past and reverse("programmes:learning_record") in past
+    assert reverse("programmes:calendar", args=[world["enrolment"].pk]) not in page
