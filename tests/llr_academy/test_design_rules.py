@@ -470,6 +470,10 @@ class _Audit(HTMLParser):
         self._tag_depth = None
         self._tag_text = ""
         self._depth = 0
+        self.unexplained_images = []
+        self.unnamed_svgs = 0
+        self.svgs = 0
+        self._svg_pending = False
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -487,6 +491,17 @@ class _Audit(HTMLParser):
             self.labels_for.add(a["for"])
         elif tag in ("input", "select", "textarea") and a.get("type") not in ("hidden", "submit", "button"):
             self.fields.append((a.get("id"), bool(a.get("aria-label") or a.get("aria-labelledby"))))
+        if tag == "img" and "alt" not in a:
+            self.unexplained_images.append(a.get("src"))
+        if tag == "svg":
+            self.svgs += 1
+            # A chart or icon names what it shows (its meaning is not in its colour alone) or is hidden as
+            # decoration beside words that say it.
+            named = a.get("aria-label") or a.get("aria-labelledby") or a.get("aria-describedby")
+            if not named and a.get("aria-hidden") != "true":
+                self._svg_pending = True
+        if tag == "title" and getattr(self, "_svg_pending", False):
+            self._svg_pending = False  # an SVG <title> names it
         if "nhsuk-error-summary" in classes:
             self._in_summary = True
         if self._in_summary and tag == "a":
@@ -495,6 +510,9 @@ class _Audit(HTMLParser):
             self._tag_depth, self._tag_text = self._depth, ""
 
     def handle_endtag(self, tag):
+        if tag == "svg" and self._svg_pending:
+            self.unnamed_svgs += 1
+            self._svg_pending = False
         if self._tag_depth is not None and self._depth == self._tag_depth:
             self.tags.append(self._tag_text.strip())
             self._tag_depth = None
@@ -566,18 +584,21 @@ def test_pages_label_every_field_caption_every_table_and_scope_every_header(clie
         reverse("programmes:programme", args=[populated["cohort"].programme.slug]),
         reverse("pledges:detail", args=[1]),
     ]
-    tables_seen = 0
+    tables_seen = svgs_seen = 0
     for url in urls:
         response = client.get(url)
         assert response.status_code == 200, url
         page = audit(response.content.decode())
         tables_seen += page.tables
+        svgs_seen += page.svgs
         assert page.captions >= page.tables, f"{url}: a table without a caption"
         assert page.th_without_scope == [], f"{url}: header cells without scope"
         unlabelled = [i for i, aria in page.fields if not aria and (not i or i not in page.labels_for)]
         assert unlabelled == [], f"{url}: fields without a label: {unlabelled}"
         assert "" not in page.tags, f"{url}: a tag with no words (colour alone)"
-    assert tables_seen >= 10  # the walk really looked at tables
+        assert page.unexplained_images == [], f"{url}: images without alt"
+        assert page.unnamed_svgs == 0, f"{url}: an SVG with no name and not hidden"
+    assert tables_seen >= 10 and svgs_seen >= 10  # the walk really looked at tables, charts and icons
 
 
 # Forms whose empty submission must fail, with each error in the summary linked to its field.
