@@ -804,7 +804,7 @@ class ProgrammeFigures:
 
     @property
     def shown_completion_rate(self) -> str:
-        """"" before anyone has finished, "*" when built from a suppressed count, else a percentage."""
+        """Empty before anyone has finished, "*" when built from a suppressed count, else a percentage."""
         if not self.decided:
             return ""
         if suppress_rate(self.completed, self.decided) == SUPPRESSED:
