@@ -47,8 +47,8 @@ class ProgressUpdateAdmin(ArchiveNotDeleteMixin, SimpleHistoryAdmin):
     raw_id_fields = ("author",)
 
 
-admin.site.register(PeoplePromiseElement)
-admin.site.register(BoardMeeting)
+admin.site.register(PeoplePromiseElement, SimpleHistoryAdmin)
+admin.site.register(BoardMeeting, SimpleHistoryAdmin)
 
 
 @admin.register(BoardReportSchedule)

@@ -14,6 +14,8 @@ class PeoplePromiseElement(models.Model):
     name = models.CharField(max_length=120, unique=True)
     order = models.PositiveSmallIntegerField(default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["order", "name"]
 
@@ -214,6 +216,8 @@ class BoardMeeting(models.Model):
     set_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-date"]

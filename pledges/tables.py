@@ -7,6 +7,8 @@ from .models import BoardReport
 
 
 class BoardReportTable(tables.Table):
+    caption = "Board packs"  # read by screen readers (includes/table.html)
+
     meeting = tables.Column(
         accessor="meeting_date",
         verbose_name="Meeting",

@@ -71,8 +71,13 @@ class EnrolmentAdmin(SimpleHistoryAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
+    """Read-only: the record of what was sent to whom; the services create notifications."""
+
     list_display = ("kind", "recipient", "created_at", "sent_at")
     list_filter = ("kind",)
+
+    def has_add_permission(self, request):
+        return False
 
     def has_change_permission(self, request, obj=None):
         return False

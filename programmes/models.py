@@ -6,6 +6,8 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from workforce.storages import private_storage
+
 
 class Workstream(models.Model):
     """A People and Culture Board workstream that groups programmes (Table 2 of the 2025 scrutiny report)."""
@@ -471,6 +473,8 @@ class SurveyQuestion(models.Model):
     # The headline rating on the programme page ("average rating") is the mean of these questions.
     is_overall_rating = models.BooleanField(default=False)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["survey", "order", "pk"]
 
@@ -612,7 +616,9 @@ class Certificate(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     details = models.JSONField(default=dict)
     details_hash = models.CharField(max_length=64, blank=True)
-    file = models.FileField(upload_to=certificate_upload_to, blank=True)
+    # Private storage: a certificate carries a person's name, so only the permission-checked download view
+    # serves it (never a public MEDIA_URL, where anyone with the code could fetch it).
+    file = models.FileField(upload_to=certificate_upload_to, storage=private_storage, blank=True)
     file_hash = models.CharField(max_length=64, blank=True, help_text="details_hash of the PDF on file.")
     issued_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveSmallIntegerField(default=0)

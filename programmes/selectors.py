@@ -788,6 +788,29 @@ class ProgrammeFigures:
         rate = Decimal(self.completed * 100) / Decimal(self.decided)
         return f"{rate.quantize(Decimal(1), rounding=ROUND_HALF_UP)}%"
 
+    # What pages show: counts of people go through small-number suppression (a programme's totals sit beside
+    # the suppressed reach breakdowns, so exact small totals would let a suppressed cell be worked back).
+    @property
+    def shown_enrolled(self) -> int | str:
+        return suppress_count(self.enrolled)
+
+    @property
+    def shown_completed(self) -> int | str:
+        return suppress_count(self.completed)
+
+    @property
+    def shown_decided(self) -> int | str:
+        return suppress_count(self.decided)
+
+    @property
+    def shown_completion_rate(self) -> str:
+        """Empty before anyone has finished, "*" when built from a suppressed count, else a percentage."""
+        if not self.decided:
+            return ""
+        if suppress_rate(self.completed, self.decided) == SUPPRESSED:
+            return SUPPRESSED
+        return self.completion_rate
+
 
 def programme_figures(*, programme: Programme) -> ProgrammeFigures:
     """Live figures beside the case study, in two queries: whole-programme totals, and ratings (from the

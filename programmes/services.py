@@ -23,7 +23,6 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.mail import send_mail
 from django.db import models, transaction
 from django.db.models import Max, QuerySet
@@ -1060,7 +1059,8 @@ def certificate_generate(*, certificate_id: int) -> Certificate | None:
         certificate.version += 1
         certificate.save()
         if old_name and old_name != certificate.file.name:
-            transaction.on_commit(lambda: default_storage.delete(old_name))
+            storage = certificate.file.storage
+            transaction.on_commit(lambda: storage.delete(old_name))
     return certificate
 
 

@@ -6,6 +6,8 @@ from .models import Cohort, Enrolment
 
 
 class ManagedCohortsTable(tables.Table):
+    caption = "Your cohorts"  # read by screen readers (includes/table.html)
+
     cohort = tables.Column(accessor="name", verbose_name="Cohort", order_by=("name",))
     programme = tables.Column(accessor="programme__title", verbose_name="Programme")
     starts_on = tables.DateColumn(format="j M Y", verbose_name="Starts")
@@ -26,6 +28,8 @@ class ManagedCohortsTable(tables.Table):
 
 
 class ApprovalsTable(tables.Table):
+    caption = "Requests waiting for your decision"  # read by screen readers (includes/table.html)
+
     person = tables.Column(accessor="person__display_name", verbose_name="Person", orderable=False)
     organisation = tables.Column(accessor="person__organisation__short_name", verbose_name="Organisation")
     programme = tables.Column(accessor="cohort__programme__title", verbose_name="Programme")

@@ -943,6 +943,9 @@ class ProgrammeResponsesView(PermissionRequiredMixin, BreadcrumbMixin, TemplateV
     template_name = "programmes/responses.html"
 
     def dispatch(self, request, *args, **kwargs):
+        # The role first: someone without it learns nothing, not even whether the programme exists.
+        if not self.has_permission():
+            return self.handle_no_permission()
         self.programme = get_object_or_404(Programme, slug=kwargs["slug"])
         return super().dispatch(request, *args, **kwargs)
 

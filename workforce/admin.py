@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     Band,
@@ -35,14 +36,14 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(SimpleHistoryAdmin):
     list_display = ("name", "short_name", "sector", "is_active")
     list_filter = ("sector", "is_active")
     search_fields = ("name", "short_name")
 
 
-admin.site.register(StaffGroup)
-admin.site.register(Band)
+admin.site.register(StaffGroup, SimpleHistoryAdmin)
+admin.site.register(Band, SimpleHistoryAdmin)
 
 
 class SpcRecalculationInline(admin.TabularInline):
@@ -51,7 +52,7 @@ class SpcRecalculationInline(admin.TabularInline):
 
 
 @admin.register(MetricDefinition)
-class MetricDefinitionAdmin(admin.ModelAdmin):
+class MetricDefinitionAdmin(SimpleHistoryAdmin):
     """Names, targets and SPC settings; codes are fixed because imports and pages refer to them."""
 
     list_display = ("name", "code", "unit", "aggregation", "improvement_direction", "target", "order")
@@ -64,6 +65,18 @@ class MetricDefinitionAdmin(admin.ModelAdmin):
 
 @admin.register(Observation)
 class ObservationAdmin(admin.ModelAdmin):
+    """Read-only: figures change only through the import page, whose history records who uploaded and
+    confirmed which file (a figure edited here would leave no trace of who changed it)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
     list_display = (
         "metric",
         "organisation",
@@ -95,9 +108,12 @@ class WorkforceImportAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # the record of who uploaded and confirmed which file stays
+
 
 @admin.register(InclusionResult)
-class InclusionResultAdmin(admin.ModelAdmin):
+class InclusionResultAdmin(SimpleHistoryAdmin):
     """WRES indicators and WDES metrics as each organisation publishes them (see workforce/culture.py)."""
 
     list_display = ("indicator", "organisation", "year", "value", "comparison_value", "is_synthetic")
@@ -106,7 +122,7 @@ class InclusionResultAdmin(admin.ModelAdmin):
 
 
 @admin.register(StaffSurveyScore)
-class StaffSurveyScoreAdmin(admin.ModelAdmin):
+class StaffSurveyScoreAdmin(SimpleHistoryAdmin):
     list_display = ("theme", "organisation", "year", "score", "respondents", "is_synthetic")
     list_filter = ("theme", "year", "organisation", "is_synthetic")
     list_select_related = ("organisation",)

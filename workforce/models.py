@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.db.models.functions import Lower
+from simple_history.models import HistoricalRecords
 
 
 class Sector(models.TextChoices):
@@ -20,6 +21,8 @@ class Organisation(models.Model):
     sector = models.CharField(max_length=8, choices=Sector.choices)
     is_active = models.BooleanField(default=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
 
@@ -31,6 +34,8 @@ class StaffGroup(models.Model):
     name = models.CharField(max_length=120, unique=True)
     code = models.SlugField(max_length=40, unique=True)
     order = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "name"]
@@ -45,6 +50,8 @@ class Band(models.Model):
     name = models.CharField(max_length=60, unique=True)
     code = models.SlugField(max_length=20, unique=True)
     order = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "name"]
@@ -110,6 +117,8 @@ class MetricDefinition(models.Model):
         help_text="Fix the SPC mean and limits on the first N months of each phase; blank uses every month.",
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["order", "name"]
 
@@ -127,6 +136,8 @@ class SpcRecalculation(models.Model):
     metric = models.ForeignKey(MetricDefinition, on_delete=models.CASCADE, related_name="spc_recalculations")
     month = models.DateField(help_text="The first month of the new phase.")
     reason = models.CharField(max_length=200, help_text="What changed, e.g. a new way of counting.")
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["metric", "month"]
@@ -390,6 +401,8 @@ class InclusionResult(models.Model):
     comparison_count = models.PositiveIntegerField(null=True, blank=True)
     is_synthetic = models.BooleanField(default=False, help_text="Synthetic demo data; pages say so.")
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["organisation", "standard", "indicator", "year"]
         constraints = [
@@ -450,6 +463,8 @@ class StaffSurveyScore(models.Model):
     score = models.DecimalField(max_digits=4, decimal_places=2)
     respondents = models.PositiveIntegerField(null=True, blank=True)
     is_synthetic = models.BooleanField(default=False, help_text="Synthetic demo data; pages say so.")
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["organisation", "year", "theme"]

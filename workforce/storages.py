@@ -22,3 +22,10 @@ class PrivateFileStorage(FileSystemStorage):
 
     def url(self, name):
         raise ValueError("Private files have no public URL; a view that checks permission serves them.")
+
+
+def private_storage():
+    """The private storage for a FileField's ``storage=`` (a callable: migrations record no path)."""
+    from django.core.files.storage import storages
+
+    return storages["private"]

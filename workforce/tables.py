@@ -6,6 +6,8 @@ from .models import User, WorkforceImport
 
 
 class PeopleTable(tables.Table):
+    caption = "People and their roles"  # read by screen readers (includes/table.html)
+
     name = tables.Column(
         accessor="display_name",
         order_by=("last_name", "first_name"),
@@ -26,6 +28,8 @@ class PeopleTable(tables.Table):
 
 
 class WorkforceImportTable(tables.Table):
+    caption = "Import history"  # read by screen readers (includes/table.html)
+
     file_name = tables.Column(
         verbose_name="File", linkify=("workforce:import_detail", {"pk": tables.A("pk")})
     )
@@ -49,6 +53,8 @@ class WorkforceImportTable(tables.Table):
 
 class OrganisationBreakdownTable(tables.Table):
     """A metric per organisation (rows are dicts from views.breakdown_rows); small numbers suppressed."""
+
+    caption = "Latest figures by organisation"  # read by screen readers (includes/table.html)
 
     organisation = tables.Column(verbose_name="Organisation", order_by="organisation")
 
