@@ -82,3 +82,20 @@ def test_embedded_sqlite_path_migrates_seeds_serves_and_runs_tasks_in_process(tm
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_the_image_gives_the_app_user_every_directory_the_compose_volumes_mount():
+    """A named volume takes its owner from the image's directory; a missing one is root's, and then the app
+    (running as llr) could not write certificates or board packs."""
+    import yaml
+
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    targets = [volume.split(":")[1] for volume in compose["services"]["web"]["volumes"]]
+    assert {"/app/media", "/app/private-media"} <= set(targets)
+    dockerfile = (ROOT / "Dockerfile").read_text().replace("\\\n", " ")
+    run_line = next(line for line in dockerfile.splitlines() if "useradd" in line)
+    mkdir, chown = run_line.split("mkdir -p")[1].split("&&")[0], run_line.split("chown llr")[1]
+    for target in targets:
+        assert target in mkdir.split(), f"{target} is not created in the image"
+        assert target in chown.split(), f"{target} is not owned by the app user"
+    assert "USER llr" in dockerfile
