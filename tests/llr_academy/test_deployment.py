@@ -99,3 +99,31 @@ def test_the_image_gives_the_app_user_every_directory_the_compose_volumes_mount(
         assert target in mkdir.split(), f"{target} is not created in the image"
         assert target in chown.split(), f"{target} is not owned by the app user"
     assert "USER llr" in dockerfile
+
+
+def test_rate_limits_use_the_shared_redis_cache_in_production():
+    """allauth's rate limits count in the cache; a per-process or dummy cache would not limit anything."""
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.CACHES['default']['BACKEND'], s.CACHES['default']['LOCATION'], bool(s.ACCOUNT_RATE_LIMITS))"
+    )
+    result = manage("shell", "-c", code, env=clean_env(**PROD))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-3:] == [
+        "django.core.cache.backends.redis.RedisCache",
+        PROD["REDIS_URL"],
+        "True",
+    ]
+
+
+def test_logs_go_to_stdout_as_one_json_object_per_line():
+    import json
+
+    code = "import logging; logging.getLogger('llr_academy').warning('disk %s is full', 'media')"
+    result = manage("shell", "-c", code, env=clean_env(**PROD, LOG_FORMAT="json"))
+    assert result.returncode == 0, result.stderr
+    record = json.loads(result.stdout.strip().splitlines()[-1])
+    assert record["message"] == "disk media is full"
+    assert (record["level"], record["logger"]) == ("WARNING", "llr_academy")
+    assert "time" in record
+    assert "disk media" not in result.stderr

@@ -179,3 +179,70 @@ def test_django_admin_login_goes_through_allauth(client):
     response = client.get("/django-admin/login/")
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_password_reset_link_sets_a_new_password_that_signs_in(client):
+    UserFactory(email="forgetful@nhs.net")
+    client.post(reverse("account_reset_password"), {"email": "forgetful@nhs.net"})
+    link = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+/)", mail.outbox[0].body).group(1)
+    # allauth moves the key out of the address (into the session) before showing the form.
+    response = client.get(link, follow=True)
+    form_url = response.redirect_chain[-1][0]
+    assert 'name="password1"' in response.content.decode()
+    new_password = "a-brand-new-password-2026"
+    response = client.post(form_url, {"password1": new_password, "password2": new_password})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_reset_password_from_key_done")
+    # The link works once only.
+    assert "Bad Token" in client.get(link, follow=True).content.decode()
+    refused = client.post(
+        reverse("account_login"), {"login": "forgetful@nhs.net", "password": DEFAULT_PASSWORD}
+    )
+    assert "_auth_user_id" not in client.session and refused.status_code == 200
+    response = client.post(
+        reverse("account_login"), {"login": "forgetful@nhs.net", "password": new_password}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("home")
+
+
+def test_password_reset_requests_are_rate_limited_per_address(client):
+    UserFactory(email="target@nhs.net")
+    for _ in range(5):
+        response = client.post(reverse("account_reset_password"), {"email": "target@nhs.net"})
+        assert response.status_code == 302
+    response = client.post(reverse("account_reset_password"), {"email": "target@nhs.net"})
+    assert response.status_code == 429
+    assert len(mail.outbox) == 5
+
+
+def test_signing_in_with_totp_asks_for_the_code_and_accepts_a_recovery_code(client):
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    user = UserFactory(email="secure@nhs.net")
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    codes = RecoveryCodes.activate(user).get_unused_codes()
+    assert Authenticator.objects.filter(user=user).count() == 2
+
+    login = {"login": user.email, "password": DEFAULT_PASSWORD}
+    response = client.post(reverse("account_login"), login)
+    # The password alone is not enough: the second step asks for the code.
+    assert response["Location"] == reverse("mfa_authenticate")
+    assert "_auth_user_id" not in client.session
+    page = client.post(reverse("mfa_authenticate"), {"code": "000000"}).content.decode()
+    assert "Incorrect code" in page
+    assert "_auth_user_id" not in client.session
+    response = client.post(reverse("mfa_authenticate"), {"code": totp_now(secret)})
+    assert response["Location"] == reverse("home")
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+    # A recovery code signs in once, when the phone is lost.
+    client.logout()
+    client.post(reverse("account_login"), login)
+    response = client.post(reverse("mfa_authenticate"), {"code": codes[0]})
+    assert response["Location"] == reverse("home")
+    client.logout()
+    client.post(reverse("account_login"), login)
+    assert "Incorrect code" in client.post(reverse("mfa_authenticate"), {"code": codes[0]}).content.decode()
