@@ -85,6 +85,18 @@ def test_signup_with_a_taken_email_does_not_reveal_that_it_exists(client):
     assert response.status_code == 302
     assert response["Location"] == reverse("account_email_verification_sent")
     assert User.objects.filter(email="taken@nhs.net").count() == 1
+    assert [m.to for m in mail.outbox] == [["taken@nhs.net"]]
+    assert "already" in mail.outbox[0].body.lower()
+    assert "/accounts/confirm-email/" not in mail.outbox[0].body
+
+
+def test_sign_in_gives_the_same_answer_for_an_unknown_address_and_a_wrong_password(client):
+    UserFactory(email="known@nhs.net")
+    unknown = client.post(reverse("account_login"), {"login": "unknown@nhs.net", "password": "wrong-one"})
+    known = client.post(reverse("account_login"), {"login": "known@nhs.net", "password": "wrong-one"})
+    assert unknown.status_code == known.status_code == 200
+    message = "The email address and/or password you specified are not correct."
+    assert message in unknown.content.decode() and message in known.content.decode()
 
 
 def test_password_reset_looks_the_same_for_unknown_addresses(client):
