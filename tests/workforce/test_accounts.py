@@ -193,6 +193,28 @@ def test_django_admin_login_goes_through_allauth(client):
     assert response["Location"].startswith(reverse("account_login"))
 
 
+def test_django_admin_refuses_signed_in_people_who_are_not_admin_staff_without_a_loop(client):
+    client.force_login(UserFactory(roles=[Role.ACADEMY_ADMIN]))
+    response = client.get("/django-admin/", follow=True)
+    assert response.status_code == 403
+    assert [url for url, _ in response.redirect_chain] == ["/django-admin/login/?next=/django-admin/"]
+    assert "You do not have access to this page" in response.content.decode()
+
+
+def test_django_admin_staff_sign_in_through_allauth_and_reach_the_admin(client):
+    UserFactory(email="ops@nhs.net", is_staff=True, is_superuser=True)
+    response = client.get("/django-admin/", follow=True)
+    assert response.redirect_chain[-1][0].startswith(reverse("account_login") + "?next=")
+    response = client.post(
+        response.redirect_chain[-1][0], {"login": "ops@nhs.net", "password": DEFAULT_PASSWORD}, follow=True
+    )
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == "/django-admin/"
+    assert "LLR Academy administration" in response.content.decode()
+    # A "next" to another site is ignored.
+    assert client.get("/django-admin/login/?next=https://evil.example/")["Location"] == "/django-admin/"
+
+
 def test_password_reset_link_sets_a_new_password_that_signs_in(client):
     UserFactory(email="forgetful@nhs.net")
     client.post(reverse("account_reset_password"), {"email": "forgetful@nhs.net"})
