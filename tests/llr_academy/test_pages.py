@@ -233,6 +233,12 @@ def test_custom_400_page(client):
     page = response.content.decode()
     assert "Sorry, there is a problem with your request" in page
     assert "nhsuk-header" in page and 'class="nhsuk-skip-link"' in page
+    # The security headers are on this page too, and its one inline script carries the nonce.
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp
+    nonce = csp.split("'nonce-")[1].split("'")[0]
+    assert f'<script nonce="{nonce}">' in page
+    assert response["X-Content-Type-Options"] == "nosniff"
 
 
 def test_custom_403_page_for_a_signed_in_person_without_the_role(client, staff_user):
