@@ -5,6 +5,7 @@ worker and beat services in docker-compose.yml and shows a request served and ta
 """
 
 import http.client
+import json
 import os
 import subprocess
 import time
@@ -32,6 +33,15 @@ compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 
 def compose_command(service: str) -> list[str]:
     return compose["services"][service]["command"]
+
+
+def json_records(log_path) -> list[dict]:
+    """The log lines that are JSON objects (a worker also prints its start-up banner as plain text)."""
+    records = []
+    for line in log_path.read_text().splitlines():
+        if line.startswith("{"):
+            records.append(json.loads(line))
+    return records
 
 
 def response_headers(port: int, path: str, headers: dict[str, str]) -> dict[str, str]:
@@ -87,6 +97,7 @@ def test_web_worker_and_beat_serve_requests_and_run_tasks(stack_database, stack_
         GUNICORN_BIND=f"127.0.0.1:{port}",
         WEB_CONCURRENCY="1",
         LLR_HEARTBEAT_SECONDS="2",
+        LOG_FORMAT="json",
     )
     for args in (compose_command("migrate")[2:], ["collectstatic", "--noinput"]):
         result = manage(*args, env=env, timeout=300)
@@ -138,6 +149,21 @@ def test_web_worker_and_beat_serve_requests_and_run_tasks(stack_database, stack_
             time.sleep(0.5)
         assert list(cache.scan_iter("*llr:worker-heartbeat")), (tmp_path / "beat.log").read_text()[-2000:]
         assert all(p.poll() is None for p in processes.values()), "a service exited early"
+
+        # Every service logs JSON lines on stdout: gunicorn's access log, the worker's tasks, beat's sends.
+        records = {name: json_records(tmp_path / f"{name}.log") for name in processes}
+        assert any(
+            r["logger"] == "gunicorn.access" and "GET /healthz" in r["message"] for r in records["web"]
+        ), records["web"]
+        assert any(
+            r["logger"] == "celery.app.trace" and "succeeded" in r["message"] for r in records["worker"]
+        ), records["worker"]
+        assert any("record_worker_heartbeat" in r["message"] for r in records["beat"]), records["beat"]
+        for name in processes:
+            # Not Celery's or gunicorn's own line format ("[2026-... INFO/MainProcess] ...").
+            assert not [
+                line for line in (tmp_path / f"{name}.log").read_text().splitlines() if line.startswith("[20")
+            ]
     finally:
         for process in processes.values():
             process.terminate()
