@@ -280,3 +280,17 @@ def test_signing_in_with_totp_asks_for_the_code_and_accepts_a_recovery_code(clie
     client.logout()
     client.post(reverse("account_login"), login)
     assert "Incorrect code" in client.post(reverse("mfa_authenticate"), {"code": codes[0]}).content.decode()
+
+
+def test_an_address_added_later_must_also_be_at_an_allowed_domain(client):
+    from allauth.account.models import EmailAddress
+
+    user = UserFactory(email="nia@nhs.net")
+    client.force_login(user)
+    response = client.post(reverse("account_email"), {"action_add": "", "email": "nia@gmail.com"})
+    assert response.status_code == 200
+    assert "Use your work email address" in response.content.decode()
+    assert not EmailAddress.objects.filter(email="nia@gmail.com").exists()
+    response = client.post(reverse("account_email"), {"action_add": "", "email": "nia.shah@leics.gov.uk"})
+    assert response.status_code == 302
+    assert EmailAddress.objects.filter(user=user, email="nia.shah@leics.gov.uk", verified=False).exists()
