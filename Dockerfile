@@ -13,7 +13,9 @@ COPY . .
 # collectstatic only needs throwaway values; the real ones come from the environment at run time.
 RUN DJANGO_SETTINGS_MODULE=llr_academy.settings.production SECRET_KEY=build ALLOWED_HOSTS=build \
     REDIS_URL=redis://build DATABASE_URL=sqlite:////tmp/build.sqlite3 python manage.py collectstatic --noinput
-RUN useradd --create-home --uid 1000 llr && mkdir -p /app/media && chown llr /app/media
+# The media volumes take their owner from these directories, so the app user can write certificates and packs.
+RUN useradd --create-home --uid 1000 llr && mkdir -p /app/media /app/private-media \
+    && chown llr /app/media /app/private-media
 USER llr
 EXPOSE 8000
 CMD ["gunicorn", "llr_academy.wsgi", "--config", "gunicorn.conf.py"]

@@ -1,12 +1,11 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.admin.views.decorators import staff_member_required
 from django.urls import include, path
 
 from . import views
 
 # The Django admin signs in through allauth, so it gets allauth's rate limits, verification and MFA.
-admin.site.login = staff_member_required(admin.site.login, login_url=settings.LOGIN_URL)
+admin.site.login = views.admin_login
 admin.site.site_header = "LLR Academy administration"
 
 urlpatterns = [

@@ -1,6 +1,11 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
@@ -31,6 +36,22 @@ class HomeView(TemplateView):
 
 
 home = login_not_required(HomeView.as_view())
+
+
+@login_not_required
+def admin_login(request, extra_context=None):
+    """Public: the Django admin's sign-in page hands over to allauth (rate limits, verification, MFA).
+
+    A signed-in person who is not admin staff gets 403; sending them to sign in again would loop forever.
+    """
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+    if not (request.user.is_active and request.user.is_staff):
+        raise PermissionDenied
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = reverse("admin:index")
+    return redirect(next_url)
 
 
 @login_not_required

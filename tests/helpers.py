@@ -38,12 +38,15 @@ def manage(*args: str, env: dict[str, str], timeout: int = 120) -> subprocess.Co
     )
 
 
-def wait_for_http(url: str, *, timeout: float = 30.0) -> tuple[int, bytes]:
+def wait_for_http(
+    url: str, *, timeout: float = 30.0, headers: dict[str, str] | None = None
+) -> tuple[int, bytes]:
     deadline = time.monotonic() + timeout
     last_error: Exception | None = None
+    request = urllib.request.Request(url, headers=headers or {})
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 (loopback only)
+            with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 (loopback only)
                 return response.status, response.read()
         except urllib.error.HTTPError as error:
             return error.code, error.read()

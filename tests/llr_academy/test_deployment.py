@@ -82,3 +82,48 @@ def test_embedded_sqlite_path_migrates_seeds_serves_and_runs_tasks_in_process(tm
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_the_image_gives_the_app_user_every_directory_the_compose_volumes_mount():
+    """A named volume takes its owner from the image's directory; a missing one is root's, and then the app
+    (running as llr) could not write certificates or board packs."""
+    import yaml
+
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    targets = [volume.split(":")[1] for volume in compose["services"]["web"]["volumes"]]
+    assert {"/app/media", "/app/private-media"} <= set(targets)
+    dockerfile = (ROOT / "Dockerfile").read_text().replace("\\\n", " ")
+    run_line = next(line for line in dockerfile.splitlines() if "useradd" in line)
+    mkdir, chown = run_line.split("mkdir -p")[1].split("&&")[0], run_line.split("chown llr")[1]
+    for target in targets:
+        assert target in mkdir.split(), f"{target} is not created in the image"
+        assert target in chown.split(), f"{target} is not owned by the app user"
+    assert "USER llr" in dockerfile
+
+
+def test_rate_limits_use_the_shared_redis_cache_in_production():
+    """allauth's rate limits count in the cache; a per-process or dummy cache would not limit anything."""
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.CACHES['default']['BACKEND'], s.CACHES['default']['LOCATION'], bool(s.ACCOUNT_RATE_LIMITS))"
+    )
+    result = manage("shell", "-c", code, env=clean_env(**PROD))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-3:] == [
+        "django.core.cache.backends.redis.RedisCache",
+        PROD["REDIS_URL"],
+        "True",
+    ]
+
+
+def test_logs_go_to_stdout_as_one_json_object_per_line():
+    import json
+
+    code = "import logging; logging.getLogger('llr_academy').warning('disk %s is full', 'media')"
+    result = manage("shell", "-c", code, env=clean_env(**PROD, LOG_FORMAT="json"))
+    assert result.returncode == 0, result.stderr
+    record = json.loads(result.stdout.strip().splitlines()[-1])
+    assert record["message"] == "disk media is full"
+    assert (record["level"], record["logger"]) == ("WARNING", "llr_academy")
+    assert "time" in record
+    assert "disk media" not in result.stderr

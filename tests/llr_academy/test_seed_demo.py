@@ -42,6 +42,17 @@ def test_seed_demo_creates_llr_organisations_and_demo_accounts(settings):
         "admin@example.org": [Role.ACADEMY_ADMIN],
     }
     assert User.objects.get(email="staff@example.org").line_manager.email == "lead@example.org"
+    assert StaffGroup.objects.filter(name="Nursing and midwifery").exists()
+    assert Band.objects.filter(name="Band 5").exists()
+    # Already verified, with the organisation, staff group and band the README gives.
+    for email in roles:
+        assert EmailAddress.objects.get(email=email).verified, email
+    staff = User.objects.get(email="staff@example.org")
+    assert (staff.organisation.short_name, staff.staff_group.name, staff.band.name) == (
+        "UHL",
+        "Nursing and midwifery",
+        "Band 5",
+    )
 
 
 def test_seed_demo_is_idempotent(settings):

@@ -85,6 +85,18 @@ def test_signup_with_a_taken_email_does_not_reveal_that_it_exists(client):
     assert response.status_code == 302
     assert response["Location"] == reverse("account_email_verification_sent")
     assert User.objects.filter(email="taken@nhs.net").count() == 1
+    assert [m.to for m in mail.outbox] == [["taken@nhs.net"]]
+    assert "already" in mail.outbox[0].body.lower()
+    assert "/accounts/confirm-email/" not in mail.outbox[0].body
+
+
+def test_sign_in_gives_the_same_answer_for_an_unknown_address_and_a_wrong_password(client):
+    UserFactory(email="known@nhs.net")
+    unknown = client.post(reverse("account_login"), {"login": "unknown@nhs.net", "password": "wrong-one"})
+    known = client.post(reverse("account_login"), {"login": "known@nhs.net", "password": "wrong-one"})
+    assert unknown.status_code == known.status_code == 200
+    message = "The email address and/or password you specified are not correct."
+    assert message in unknown.content.decode() and message in known.content.decode()
 
 
 def test_password_reset_looks_the_same_for_unknown_addresses(client):
@@ -179,3 +191,106 @@ def test_django_admin_login_goes_through_allauth(client):
     response = client.get("/django-admin/login/")
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_django_admin_refuses_signed_in_people_who_are_not_admin_staff_without_a_loop(client):
+    client.force_login(UserFactory(roles=[Role.ACADEMY_ADMIN]))
+    response = client.get("/django-admin/", follow=True)
+    assert response.status_code == 403
+    assert [url for url, _ in response.redirect_chain] == ["/django-admin/login/?next=/django-admin/"]
+    assert "You do not have access to this page" in response.content.decode()
+
+
+def test_django_admin_staff_sign_in_through_allauth_and_reach_the_admin(client):
+    UserFactory(email="ops@nhs.net", is_staff=True, is_superuser=True)
+    response = client.get("/django-admin/", follow=True)
+    assert response.redirect_chain[-1][0].startswith(reverse("account_login") + "?next=")
+    response = client.post(
+        response.redirect_chain[-1][0], {"login": "ops@nhs.net", "password": DEFAULT_PASSWORD}, follow=True
+    )
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == "/django-admin/"
+    assert "LLR Academy administration" in response.content.decode()
+    # A "next" to another site is ignored.
+    assert client.get("/django-admin/login/?next=https://evil.example/")["Location"] == "/django-admin/"
+
+
+def test_password_reset_link_sets_a_new_password_that_signs_in(client):
+    UserFactory(email="forgetful@nhs.net")
+    client.post(reverse("account_reset_password"), {"email": "forgetful@nhs.net"})
+    link = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+/)", mail.outbox[0].body).group(1)
+    # allauth moves the key out of the address (into the session) before showing the form.
+    response = client.get(link, follow=True)
+    form_url = response.redirect_chain[-1][0]
+    assert 'name="password1"' in response.content.decode()
+    new_password = "a-brand-new-password-2026"
+    response = client.post(form_url, {"password1": new_password, "password2": new_password})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_reset_password_from_key_done")
+    # The link works once only.
+    assert "Bad Token" in client.get(link, follow=True).content.decode()
+    refused = client.post(
+        reverse("account_login"), {"login": "forgetful@nhs.net", "password": DEFAULT_PASSWORD}
+    )
+    assert "_auth_user_id" not in client.session and refused.status_code == 200
+    response = client.post(
+        reverse("account_login"), {"login": "forgetful@nhs.net", "password": new_password}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("home")
+
+
+def test_password_reset_requests_are_rate_limited_per_address(client):
+    UserFactory(email="target@nhs.net")
+    for _ in range(5):
+        response = client.post(reverse("account_reset_password"), {"email": "target@nhs.net"})
+        assert response.status_code == 302
+    response = client.post(reverse("account_reset_password"), {"email": "target@nhs.net"})
+    assert response.status_code == 429
+    assert len(mail.outbox) == 5
+
+
+def test_signing_in_with_totp_asks_for_the_code_and_accepts_a_recovery_code(client):
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    user = UserFactory(email="secure@nhs.net")
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    codes = RecoveryCodes.activate(user).get_unused_codes()
+    assert Authenticator.objects.filter(user=user).count() == 2
+
+    login = {"login": user.email, "password": DEFAULT_PASSWORD}
+    response = client.post(reverse("account_login"), login)
+    # The password alone is not enough: the second step asks for the code.
+    assert response["Location"] == reverse("mfa_authenticate")
+    assert "_auth_user_id" not in client.session
+    page = client.post(reverse("mfa_authenticate"), {"code": "000000"}).content.decode()
+    assert "Incorrect code" in page
+    assert "_auth_user_id" not in client.session
+    response = client.post(reverse("mfa_authenticate"), {"code": totp_now(secret)})
+    assert response["Location"] == reverse("home")
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+    # A recovery code signs in once, when the phone is lost.
+    client.logout()
+    client.post(reverse("account_login"), login)
+    response = client.post(reverse("mfa_authenticate"), {"code": codes[0]})
+    assert response["Location"] == reverse("home")
+    client.logout()
+    client.post(reverse("account_login"), login)
+    assert "Incorrect code" in client.post(reverse("mfa_authenticate"), {"code": codes[0]}).content.decode()
+
+
+def test_an_address_added_later_must_also_be_at_an_allowed_domain(client):
+    from allauth.account.models import EmailAddress
+
+    user = UserFactory(email="nia@nhs.net")
+    client.force_login(user)
+    response = client.post(reverse("account_email"), {"action_add": "", "email": "nia@gmail.com"})
+    assert response.status_code == 200
+    assert "Use your work email address" in response.content.decode()
+    assert not EmailAddress.objects.filter(email="nia@gmail.com").exists()
+    response = client.post(reverse("account_email"), {"action_add": "", "email": "nia.shah@leics.gov.uk"})
+    assert response.status_code == 302
+    assert EmailAddress.objects.filter(user=user, email="nia.shah@leics.gov.uk", verified=False).exists()
