@@ -159,9 +159,6 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=60 * 60),
 }
 
-# The portal's own address, for links in emails sent by background tasks (no request to build them from).
-LLR_PORTAL_URL = env("LLR_PORTAL_URL", default="http://127.0.0.1:8000")
-
 # --- Board report PDF -------------------------------------------------------------------------------------
 # A run whose heartbeat is older than this is treated as dead (its worker was killed) by the sweep.
 LLR_BOARD_REPORT_STALE_SECONDS = env.int("LLR_BOARD_REPORT_STALE_SECONDS", default=5 * 60)
