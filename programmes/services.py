@@ -1064,6 +1064,18 @@ def certificate_generate(*, certificate_id: int) -> Certificate | None:
     return certificate
 
 
+def _completed(*, person_id=None, programme_id=None, cohort_id=None) -> QuerySet[Completion]:
+    """Completed enrolments, narrowed to one person, programme or cohort where given."""
+    completions = Completion.objects.filter(status=Completion.Status.COMPLETED)
+    if person_id is not None:
+        completions = completions.filter(enrolment__person_id=person_id)
+    if programme_id is not None:
+        completions = completions.filter(enrolment__cohort__programme_id=programme_id)
+    if cohort_id is not None:
+        completions = completions.filter(enrolment__cohort_id=cohort_id)
+    return completions
+
+
 def certificates_refresh(
     *,
     person_id: int | None = None,
@@ -1074,13 +1086,7 @@ def certificates_refresh(
     """Re-issue (same code) the certificates whose details changed: a name, a programme title, CPD hours,
     the cohort's dates. Queued when a person, programme or cohort is saved (only theirs are checked) and
     run nightly for all as a safety net. Returns how many were queued for re-issue."""
-    completions = Completion.objects.filter(status=Completion.Status.COMPLETED)
-    if person_id is not None:
-        completions = completions.filter(enrolment__person_id=person_id)
-    if programme_id is not None:
-        completions = completions.filter(enrolment__cohort__programme_id=programme_id)
-    if cohort_id is not None:
-        completions = completions.filter(enrolment__cohort_id=cohort_id)
+    completions = _completed(person_id=person_id, programme_id=programme_id, cohort_id=cohort_id)
     refreshed = 0
     for completion in completions.select_related(
         "enrolment__person", "enrolment__cohort__programme", "certificate"
@@ -1097,13 +1103,7 @@ def certificates_refresh_later(
 ) -> None:
     """After the current transaction commits, check (in Celery) the certificates of one person, programme
     or cohort whose details may have changed. Nothing is queued when they have no completions."""
-    completions = Completion.objects.filter(status=Completion.Status.COMPLETED)
-    if person_id is not None:
-        completions = completions.filter(enrolment__person_id=person_id)
-    if programme_id is not None:
-        completions = completions.filter(enrolment__cohort__programme_id=programme_id)
-    if cohort_id is not None:
-        completions = completions.filter(enrolment__cohort_id=cohort_id)
+    completions = _completed(person_id=person_id, programme_id=programme_id, cohort_id=cohort_id)
     if not completions.exists():
         return
     from .tasks import certificates_refresh_task

@@ -12,6 +12,8 @@ import environ
 from celery.schedules import crontab
 from csp.constants import NONCE
 
+from llr_academy.log_format import FORMATTERS, stdout_handler
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -289,22 +291,8 @@ LOG_LEVEL = env("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {
-        # One JSON object per line on stdout, for whatever collects the container logs.
-        "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
-            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
-        },
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-    },
-    "handlers": {
-        "stdout": {
-            "class": "logging.StreamHandler",
-            "stream": "ext://sys.stdout",
-            "formatter": env("LOG_FORMAT", default="json"),
-        }
-    },
+    "formatters": FORMATTERS,
+    "handlers": {"stdout": stdout_handler(env("LOG_FORMAT", default="json"))},
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
     "loggers": {
         # Route Django's own loggers through the one stdout handler only (no duplicate console lines).
