@@ -155,6 +155,14 @@ class ChartRow:
     variation: str  # in words
     rules: str  # which rules flagged the point, in words
 
+    @property
+    def limits_text(self) -> str:
+        """The centre line and limits in words. They are the same for every month of a phase, so a printed
+        table can state them once per phase (consecutive rows with the same text) instead of on every row."""
+        if self.lower == "–" and self.upper == "–":
+            return f"Mean {self.mean} (too few months for process limits)"
+        return f"Mean {self.mean}, process limits {self.lower} to {self.upper}"
+
 
 @dataclass(frozen=True)
 class SpcChart:

@@ -92,7 +92,7 @@ def test_full_pack_is_accessible_complete_and_matches_the_dashboard_figures(boar
     assert f"Page 6 of {len(reader.pages)}" in reader.pages[5].extract_text()
 
     # The same figures as the workforce dashboard's selectors and charts: each metric's conclusion, latest
-    # value and mean, and in the appendix every month's value, mean and limits.
+    # value and mean, and in the appendix every month's value and each phase's mean and limits.
     flat = re.sub(r"\s+", " ", text.replace("-\n", "-"))  # a line broken after a hyphen
     for summary in summaries:
         chart = charts.series_chart(summary.series)
@@ -100,7 +100,8 @@ def test_full_pack_is_accessible_complete_and_matches_the_dashboard_figures(boar
         assert charts.format_value(summary.latest_value, summary.metric.unit) in flat, summary.metric.name
         assert charts.format_value(summary.spc.mean, summary.metric.unit) in flat, summary.metric.name
         for row in chart.rows:
-            assert f"{row.month:%b %Y} {row.value} {row.mean} {row.lower} {row.upper} " in flat
+            assert f"{row.month:%b %Y} {row.value} {row.variation}" in flat
+            assert row.limits_text in flat
 
 
 class _ThScopes(HTMLParser):
@@ -284,3 +285,20 @@ def test_pledge_progress_in_the_pack_equals_the_board_overview(client, board_mem
         assert len(cells) == 4 and all(cells), cells
         for cell in cells:
             assert cell in segment, (cell, segment)
+
+
+def test_the_appendix_gives_each_phases_mean_and_limits_once_not_on_every_month(board_member):
+    seed_metrics(end=END, months=14, codes=["turnover-12m"])
+    report = make_report(
+        board_member, period_start=dt.date(2026, 1, 1), sections=[BoardReportSection.DATA_APPENDIX]
+    )
+    html = services.board_report_html(report)
+    appendix = html[html.index('class="appendix"') :]
+    (summary,) = [s for s in workforce_selectors.metric_summaries() if s.metric.code == "turnover-12m"]
+    rows = charts.series_chart(summary.series).rows
+    phases = {row.limits_text for row in rows}
+    assert len(rows) > len(phases)
+    for text in phases:
+        assert appendix.count(text) == 1
+    for row in rows:
+        assert f'<th scope="row">{row.month:%b %Y}</th><td class="num">{row.value}</td>' in appendix
