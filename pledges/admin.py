@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from workforce.admin import PrivateFileAdminMixin
+
 from .models import (
     BoardMeeting,
     BoardReport,
@@ -59,7 +61,7 @@ class BoardReportScheduleAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(BoardReport)
-class BoardReportAdmin(admin.ModelAdmin):
+class BoardReportAdmin(PrivateFileAdminMixin, admin.ModelAdmin):
     """For support: see a pack's options and run state. Packs are requested, retried and downloaded in the
     portal (which checks who may see the file), so the run state and the file are read-only here."""
 
@@ -80,7 +82,7 @@ class BoardReportAdmin(admin.ModelAdmin):
         "started_at",
         "heartbeat_at",
         "finished_at",
-        "file",
+        "stored_file",
         "file_size",
         "page_count",
         "render_seconds",

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from workforce.admin import PrivateFileAdminMixin
+
 from .models import (
     Certificate,
     Cohort,
@@ -111,11 +113,11 @@ class CompletionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(SimpleHistoryAdmin):
+class CertificateAdmin(PrivateFileAdminMixin, SimpleHistoryAdmin):
     list_display = ("code", "status", "issued_at", "version")
     list_filter = ("status",)
     search_fields = ("code",)
-    readonly_fields = ("code", "details", "details_hash", "file_hash", "issued_at", "version")
+    readonly_fields = ("code", "stored_file", "details", "details_hash", "file_hash", "issued_at", "version")
     raw_id_fields = ("completion",)
 
 

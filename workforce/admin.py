@@ -93,10 +93,22 @@ class ObservationAdmin(admin.ModelAdmin):
     show_full_result_count = False
 
 
+class PrivateFileAdminMixin:
+    """For models whose ``file`` is in private storage (no URL: the portal serves it after checking who asks):
+    the admin shows the stored name instead of a link it cannot build."""
+
+    exclude = ("file",)
+
+    @admin.display(description="Stored file")
+    def stored_file(self, obj) -> str:
+        return obj.file.name if obj is not None and obj.file else "-"
+
+
 @admin.register(WorkforceImport)
-class WorkforceImportAdmin(admin.ModelAdmin):
+class WorkforceImportAdmin(PrivateFileAdminMixin, admin.ModelAdmin):
     """The record of imports: read-only here (imports happen on the import page)."""
 
+    readonly_fields = ("stored_file",)
     list_display = ("file_name", "status", "uploaded_by", "uploaded_at", "confirmed_by", "row_count")
     list_filter = ("status",)
     list_select_related = ("uploaded_by", "confirmed_by")

@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
 
+from .storages import private_storage
+
 
 class Sector(models.TextChoices):
     NHS = "nhs", "NHS"
@@ -315,7 +317,8 @@ class WorkforceImport(models.Model):
         CSV = "csv", "CSV"
         XLSX = "xlsx", "Excel (XLSX)"
 
-    file = models.FileField(upload_to=workforce_import_path, max_length=200)
+    # Private storage: only the import pages (academy admins) read it; it has no public URL.
+    file = models.FileField(upload_to=workforce_import_path, storage=private_storage, max_length=200)
     file_name = models.CharField(max_length=255, help_text="The name of the file as uploaded.")
     file_format = models.CharField(max_length=4, choices=Format.choices)
     file_size = models.PositiveBigIntegerField(default=0)

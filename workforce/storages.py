@@ -29,3 +29,22 @@ def private_storage():
     from django.core.files.storage import storages
 
     return storages["private"]
+
+
+def move_files_to_private_storage(model, field_name: str) -> None:
+    """For data migrations: files stored before a FileField moved to private storage still sit in the public
+    media storage. Move each to private storage under the same name (so downloads keep working) and leave
+    no public copy."""
+    from django.core.files.storage import storages
+
+    public, private = storages["default"], storages["private"]
+    rows = model._default_manager.exclude(**{field_name: ""}).only("pk", field_name)
+    for row in rows.iterator():
+        name = getattr(row, field_name).name
+        if not public.exists(name):
+            continue
+        with public.open(name, "rb") as source:
+            saved = private.save(name, source)
+        if saved != name:
+            model._default_manager.filter(pk=row.pk).update(**{field_name: saved})
+        public.delete(name)

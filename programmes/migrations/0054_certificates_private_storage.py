@@ -5,21 +5,8 @@ import workforce.storages
 
 
 def move_files_to_private_storage(apps, schema_editor):
-    """Certificates issued before this change sit in the public media storage: move each to private storage
-    under the same name, so the permission-checked download keeps working and no public copy is left."""
-    from django.core.files.storage import storages
-
-    public, private = storages["default"], storages["private"]
-    Certificate = apps.get_model("programmes", "Certificate")
-    for certificate in Certificate.objects.exclude(file="").only("pk", "file").iterator():
-        name = certificate.file.name
-        if not public.exists(name):
-            continue
-        with public.open(name, "rb") as source:
-            saved = private.save(name, source)
-        if saved != name:
-            Certificate.objects.filter(pk=certificate.pk).update(file=saved)
-        public.delete(name)
+    """Certificates issued before this change sit in the public media storage: move them to private storage."""
+    workforce.storages.move_files_to_private_storage(apps.get_model("programmes", "Certificate"), "file")
 
 
 class Migration(migrations.Migration):

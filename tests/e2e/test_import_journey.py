@@ -16,6 +16,7 @@ HEADER = "organisation_code,metric_code,month,staff_group_code,numerator,denomin
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
 
 
 def sign_in(journey, email):

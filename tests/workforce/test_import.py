@@ -23,7 +23,8 @@ HEADER = "organisation_code,metric_code,month,staff_group_code,numerator,denomin
 
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
 
 
 @pytest.fixture
@@ -443,3 +444,33 @@ def test_the_upload_is_kept_between_preview_and_confirm(world, django_capture_on
         assert stored.read() == (HEADER + GOOD).encode()
     assert workforce_import.file.name.startswith("workforce-imports/")
     assert "figures" not in workforce_import.file.name  # stored under our own name
+
+
+def test_uploads_are_kept_in_private_storage_with_no_public_url(
+    world, settings, django_capture_on_commit_callbacks
+):
+    workforce_import = upload(world, csv_file(GOOD), django_capture_on_commit_callbacks)
+    name = workforce_import.file.name
+    assert (settings.PRIVATE_MEDIA_ROOT / name).exists()
+    assert not (settings.MEDIA_ROOT / name).exists()
+    with pytest.raises(ValueError):
+        workforce_import.file.url  # noqa: B018 (the property raises)
+
+
+def test_the_migration_moves_files_uploaded_to_public_media_before(world, settings):
+    import importlib
+
+    from django.apps import apps as django_apps
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import storages
+
+    migration = importlib.import_module("workforce.migrations.0064_import_files_private_storage")
+    public = storages["default"]
+    old_name = public.save("workforce-imports/old.csv", ContentFile(HEADER.encode()))
+    workforce_import = WorkforceImport.objects.create(
+        file=old_name, file_name="old.csv", file_format="csv", uploaded_by=world["admin"]
+    )
+    migration.move_files_to_private_storage(django_apps, None)
+    workforce_import.refresh_from_db()
+    assert not public.exists(old_name)
+    assert workforce_import.file.read() == HEADER.encode()

@@ -21,7 +21,7 @@ HEADER = "organisation_code,metric_code,month,staff_group_code,numerator,denomin
 
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+    settings.MEDIA_ROOT = settings.PRIVATE_MEDIA_ROOT = tmp_path
 
 
 def import_urls(pk=1):
