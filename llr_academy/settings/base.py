@@ -116,10 +116,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Europe/London"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Schedules in code; django-celery-beat syncs them into its tables so admins can see and pause them.
+# How often beat sends the worker heartbeat; check_heartbeat calls it stale after three missed beats.
+LLR_HEARTBEAT_SECONDS = env.int("LLR_HEARTBEAT_SECONDS", default=60)
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {
         "task": "llr_academy.tasks.record_worker_heartbeat",
-        "schedule": timedelta(seconds=env.int("LLR_HEARTBEAT_SECONDS", default=60)),
+        "schedule": timedelta(seconds=LLR_HEARTBEAT_SECONDS),
     },
     "clear-expired-sessions": {"task": "llr_academy.tasks.clear_expired_sessions", "schedule": crontab(3, 3)},
     # Board packs: fail or requeue runs whose worker died; create the scheduled packs that are due.

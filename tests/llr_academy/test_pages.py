@@ -51,6 +51,24 @@ def test_healthz_shows_the_worker_heartbeat_after_the_task_runs(client):
     assert client.get(reverse("healthz")).json()["worker_heartbeat_age_seconds"] in (0, 1)
 
 
+def test_check_heartbeat_fails_until_a_worker_records_one_and_again_once_it_is_stale(settings):
+    from django.core.cache import cache
+    from django.core.management import CommandError, call_command
+
+    from llr_academy.tasks import HEARTBEAT_CACHE_KEY, record_worker_heartbeat
+
+    settings.LLR_HEARTBEAT_SECONDS = 60
+    with pytest.raises(CommandError, match="No worker heartbeat recorded"):
+        call_command("check_heartbeat")
+    ran_at = record_worker_heartbeat.delay().get()
+    call_command("check_heartbeat")
+    # Three missed beats (three minutes at one a minute) make it stale; --max-age overrides.
+    cache.set(HEARTBEAT_CACHE_KEY, ran_at - 181)
+    with pytest.raises(CommandError, match=r"Worker heartbeat is 18[12] s old \(more than 180 s\)"):
+        call_command("check_heartbeat")
+    call_command("check_heartbeat", max_age=300)
+
+
 def test_healthz_is_503_when_the_database_is_down(client, monkeypatch):
     def broken_cursor(*args, **kwargs):
         raise DatabaseError("connection refused")

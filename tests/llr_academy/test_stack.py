@@ -71,8 +71,11 @@ def stack_database():
 
 @pytest.fixture
 def stack_redis_url():
-    # A Redis database of its own, so the stack's broker queue and cache are not shared with the tests.
-    url = urlparse(BASE_REDIS_URL)._replace(path="/7").geturl()
+    # A Redis database of its own (eight along from the tests' own), so the stack's broker queue and
+    # cache are not shared with the tests.
+    url = urlparse(BASE_REDIS_URL)
+    tests_db = int(url.path.lstrip("/") or 0)
+    url = url._replace(path=f"/{(tests_db + 8) % 16}").geturl()
     redis.Redis.from_url(url).flushdb()
     yield url
     redis.Redis.from_url(url).flushdb()
@@ -148,6 +151,11 @@ def test_web_worker_and_beat_serve_requests_and_run_tasks(stack_database, stack_
         while time.monotonic() < deadline and not list(cache.scan_iter("*llr:worker-heartbeat")):
             time.sleep(0.5)
         assert list(cache.scan_iter("*llr:worker-heartbeat")), (tmp_path / "beat.log").read_text()[-2000:]
+        # The beat container's health check passes now that beat's heartbeat has reached a worker.
+        healthcheck = compose["services"]["beat"]["healthcheck"]["test"]
+        assert healthcheck[0] == "CMD"
+        probe = subprocess.run(healthcheck[1:], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+        assert probe.returncode == 0, probe.stderr
         assert all(p.poll() is None for p in processes.values()), "a service exited early"
 
         # Every service logs JSON lines on stdout: gunicorn's access log, the worker's tasks, beat's sends.
