@@ -39,32 +39,16 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
-def _serialized_db_snapshot(django_db_setup):
-    """The database contents pytest-django serialized at setup (the data migrations' rows: role groups).
-
-    Taken before Playwright starts: once its event loop runs in this thread, Django hands the test code other
-    connection objects (asgiref locals), which lack the snapshot, so serialized rollback would silently
-    restore nothing whenever a non-browser test had set up the database first.
-    """
+def browser(django_db_setup):
+    # After django_db_setup, so the serialized copy of the database is taken before Playwright's loop starts.
     from django.db import connections
 
-    return {alias: getattr(connections[alias], "_test_serialized_contents", None) for alias in connections}
-
-
-@pytest.fixture
-def _serialized_snapshot_on_connection(_serialized_db_snapshot):
-    from django.db import connections
-
-    for alias, contents in _serialized_db_snapshot.items():
-        if contents is not None and getattr(connections[alias], "_test_serialized_contents", None) is None:
-            connections[alias]._test_serialized_contents = contents
-
-
-@pytest.fixture(scope="session")
-def browser(_serialized_db_snapshot):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield browser
+        # Tests that ran while the loop was up used this context's connections; pytest-django closes only
+        # its own before dropping the test database, so close these here or the drop finds them open.
+        connections.close_all()
         browser.close()
 
 
@@ -113,12 +97,10 @@ def _serialized_contents_in_this_context(django_db_setup):
 @pytest.fixture
 def journey(
     browser,
-    _serialized_snapshot_on_connection,
     _serialized_contents_in_this_context,
     live_server,
     django_db_serialized_rollback,
 ):
-    # Both branches' fixes for Playwright's per-context connections are kept; each only fills a gap.
     # serialized_rollback restores the data migrations' rows (the role groups) after each flush.
     context = browser.new_context(base_url=live_server.url, locale="en-GB")
     page = context.new_page()

@@ -8,10 +8,11 @@ import threading
 import time
 
 import pytest
-from django.db import IntegrityError, connection
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection
 
 from programmes import services
 from programmes.models import Enrolment
+from tests.conftest import SERIALIZED_DB_CONTENTS
 from tests.factories import UserFactory
 
 from .factories import CohortFactory
@@ -33,7 +34,9 @@ def _restore_migration_rows(django_db_blocker):
     for whatever runs next, as a serialized-rollback test would at its own start."""
     yield
     with django_db_blocker.unblock():
-        contents = getattr(connection, "_test_serialized_contents", None)
+        # The copy taken at set-up (tests/conftest.py): once the browser tests have started Playwright's
+        # loop, this context's connection object is not the one pytest-django serialized on.
+        contents = SERIALIZED_DB_CONTENTS.get(DEFAULT_DB_ALIAS)
         if contents:
             connection.creation.deserialize_db_from_string(contents)
 
