@@ -54,7 +54,7 @@ def record_latency(client):
 
 @pytest.fixture
 def record_result():
-    """For figures that are not page latencies (e.g. PDF generation time and its overhead ratio)."""
+    """For figures that are not page latencies (e.g. PDF generation time and the portal's share of it)."""
 
     def record(name: str, **figures) -> None:
         _results[name] = figures
