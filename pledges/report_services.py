@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -58,7 +59,9 @@ class RunSuperseded(Exception):
 def _enqueue_generation(report_id: int) -> None:
     from . import tasks
 
-    transaction.on_commit(lambda: tasks.board_report_generate.delay(report_id))
+    # robust: a broker that is down must not turn the user's committed request into an error page; the
+    # row stays queued and the sweep sends it again.
+    transaction.on_commit(lambda: tasks.board_report_generate.delay(report_id), robust=True)
 
 
 def _validate_options(*, meeting_date, period_start, period_end, sections, front_sheet: dict) -> None:
@@ -136,6 +139,8 @@ def board_report_retry(*, report: BoardReport, requested_by) -> BoardReport:
     report.error = ""
     report.run_token = None
     report.attempts = 0
+    report.queued_at = timezone.now()
+    report.enqueue_attempts = 0
     report.save()
     _enqueue_generation(report.pk)
     return report
@@ -195,6 +200,7 @@ def board_report_claim(*, report_id: int) -> uuid.UUID | None:
     report.status = BoardReport.Status.RUNNING
     report.run_token = token
     report.attempts += 1
+    report.enqueue_attempts = 0  # the message got through
     report.progress = 1
     report.progress_message = "Starting"
     report.started_at = report.heartbeat_at = now
@@ -348,34 +354,56 @@ def board_report_generate(*, report_id: int) -> BoardReport | None:
 
 
 def board_report_sweep_stale(*, now: dt.datetime | None = None) -> dict[str, list[int]]:
-    """Runs whose heartbeat stopped (their worker died): requeue them, or fail them after too many tries."""
+    """Requeue, or fail after too many tries, the requests that stopped moving.
+
+    Running rows whose heartbeat stopped (their worker died), and queued rows that no worker picked up
+    within the stale time (the task message was lost: the enqueue after commit or a retry's publish
+    failed). Sending a queued row again is safe: a second message for a row already claimed is skipped.
+    """
     now = now or timezone.now()
     cutoff = now - dt.timedelta(seconds=settings.LLR_BOARD_REPORT_STALE_SECONDS)
     outcome: dict[str, list[int]] = {"requeued": [], "failed": []}
     stale_ids = list(
-        BoardReport.objects.filter(status=BoardReport.Status.RUNNING, heartbeat_at__lt=cutoff).values_list(
-            "pk", flat=True
+        BoardReport.objects.filter(
+            Q(status=BoardReport.Status.RUNNING, heartbeat_at__lt=cutoff)
+            | Q(status=BoardReport.Status.QUEUED, queued_at__lt=cutoff)
         )
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
     for report_id in stale_ids:
         with transaction.atomic():
             report = BoardReport.objects.select_for_update().get(pk=report_id)
-            if report.status != BoardReport.Status.RUNNING or not _is_stale(report, now):
-                continue
-            report.run_token = None
-            if report.attempts >= settings.LLR_BOARD_REPORT_MAX_ATTEMPTS:
-                report.status = BoardReport.Status.FAILED
-                report.finished_at = now
-                report.progress_message = "Failed"
-                report.error = (
+            if report.status == BoardReport.Status.RUNNING and _is_stale(report, now):
+                gave_up = report.attempts >= settings.LLR_BOARD_REPORT_MAX_ATTEMPTS
+                reason = (
                     f"The generation stopped {report.attempts} times without finishing (the worker "
                     "was interrupted or ran out of time). Try again; if it keeps failing, tell the "
                     "portal's support team."
                 )
+                restart_message = "Restarting after an interruption"
+            elif report.status == BoardReport.Status.QUEUED and report.queued_at < cutoff:
+                report.enqueue_attempts += 1
+                gave_up = report.enqueue_attempts > settings.LLR_BOARD_REPORT_MAX_ATTEMPTS
+                reason = (
+                    "The pack was never started: it was sent to the task queue "
+                    f"{report.enqueue_attempts} times and no worker picked it up. Try again in a few "
+                    "minutes; if it keeps happening, tell the portal's support team."
+                )
+                restart_message = "Sent to the task queue again"
+            else:
+                continue  # it moved on since the list was read
+            report.run_token = None
+            if gave_up:
+                report.status = BoardReport.Status.FAILED
+                report.finished_at = now
+                report.progress_message = "Failed"
+                report.error = reason
                 outcome["failed"].append(report_id)
             else:
                 report.status = BoardReport.Status.QUEUED
-                report.progress_message = "Restarting after an interruption"
+                report.queued_at = now
+                report.progress_message = restart_message
                 _enqueue_generation(report_id)
                 outcome["requeued"].append(report_id)
             report.save()

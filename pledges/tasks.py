@@ -6,6 +6,7 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
+from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
 from . import report_services as services
@@ -78,6 +79,7 @@ def _release_quietly(report_id: int) -> None:
     try:
         BoardReport.objects.filter(pk=report_id, status=BoardReport.Status.RUNNING).update(
             status=BoardReport.Status.QUEUED,
+            queued_at=timezone.now(),
             run_token=None,
             progress_message="Retrying after a temporary problem",
         )

@@ -1,14 +1,19 @@
 """Board pack services and tasks: requests, idempotent generation, retries, the stale sweep, schedules."""
 
 import datetime as dt
+import logging
 import os
+import re
+import smtplib
 
 import pytest
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.db import OperationalError
+from django.core.mail.backends import locmem
+from django.db import IntegrityError, OperationalError
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
 
 from pledges import report_services as services
 from pledges import tasks
@@ -229,6 +234,87 @@ def test_sweep_requeues_stale_runs_and_fails_them_after_too_many_attempts(
     statuses = dict(BoardReport.objects.values_list("pk", "status"))
     assert statuses == {stale.pk: "queued", worn_out.pk: "failed", alive.pk: "running", done.pk: "done"}
     assert "stopped 3 times" in BoardReport.objects.get(pk=worn_out.pk).error
+
+
+def test_sweep_sends_queued_requests_that_no_worker_picked_up_again_then_fails_them(
+    board_member, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.LLR_BOARD_REPORT_STALE_SECONDS = 60
+    settings.LLR_BOARD_REPORT_MAX_ATTEMPTS = 2
+    sent = []
+    monkeypatch.setattr(tasks.board_report_generate, "delay", lambda pk: sent.append(pk))
+    start = timezone.now()
+    lost = make_report(board_member, queued_at=start - dt.timedelta(minutes=5))  # its message was lost
+    waiting = make_report(board_member, queued_at=start - dt.timedelta(seconds=30))  # still in the queue
+
+    def sweep(minutes_later):
+        with django_capture_on_commit_callbacks(execute=True):
+            return services.board_report_sweep_stale(now=start + dt.timedelta(minutes=minutes_later))
+
+    assert sweep(0) == {"requeued": [lost.pk], "failed": []}
+    assert sent == [lost.pk]
+    lost.refresh_from_db()
+    assert (lost.status, lost.enqueue_attempts, lost.queued_at) == ("queued", 1, start)
+    assert lost.progress_message == "Sent to the task queue again"
+    assert sweep(0.5) == {"requeued": [], "failed": []}  # sent again a moment ago: left alone
+
+    assert sweep(2) == {"requeued": [lost.pk, waiting.pk], "failed": []}
+    assert sweep(4) == {"requeued": [waiting.pk], "failed": [lost.pk]}
+    assert sweep(6) == {"requeued": [], "failed": [waiting.pk]}
+    assert sent == [lost.pk, lost.pk, waiting.pk, waiting.pk]
+    lost.refresh_from_db()
+    assert lost.status == BoardReport.Status.FAILED and lost.finished_at is not None
+    assert lost.error.startswith("The pack was never started: it was sent to the task queue 3 times")
+    assert "Try again" in lost.error
+
+    # "Try again" starts afresh, and a run claiming the row shows the message got through.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.board_report_retry(report=lost, requested_by=board_member)
+    lost.refresh_from_db()
+    assert (lost.status, lost.enqueue_attempts) == ("queued", 0)
+    assert lost.queued_at > start
+    BoardReport.objects.filter(pk=waiting.pk).update(status="queued", enqueue_attempts=2)
+    assert services.board_report_claim(report_id=waiting.pk) is not None
+    assert BoardReport.objects.get(pk=waiting.pk).enqueue_attempts == 0
+
+
+def test_a_retry_whose_publish_fails_leaves_the_row_queued_for_the_sweep(
+    board_member, settings, monkeypatch, eager_retries, django_capture_on_commit_callbacks
+):
+    settings.LLR_BOARD_REPORT_STALE_SECONDS = 60
+
+    def down(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    def publish_fails(*args, **kwargs):
+        raise BrokerError("Error 111 connecting to redis:6379. Connection refused.")
+
+    monkeypatch.setattr(services, "board_report_render", down)
+    monkeypatch.setattr(tasks.board_report_generate, "retry", publish_fails)
+    report = make_report(board_member, sections=["pledge_progress"])
+    before = timezone.now()
+    tasks.board_report_generate.delay(report.pk)
+    report.refresh_from_db()
+    assert report.status == BoardReport.Status.QUEUED and report.queued_at >= before
+
+    sent = []
+    monkeypatch.setattr(tasks.board_report_generate, "delay", lambda pk: sent.append(pk))
+    with django_capture_on_commit_callbacks(execute=True):
+        outcome = services.board_report_sweep_stale(now=timezone.now() + dt.timedelta(minutes=2))
+    assert outcome == {"requeued": [report.pk], "failed": []} and sent == [report.pk]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_request_whose_enqueue_fails_after_commit_is_kept_for_the_sweep(monkeypatch, caplog):
+    board_member = UserFactory(email="board.enqueue@nhs.net", roles=[Role.BOARD_MEMBER])
+
+    def broker_down(pk):
+        raise BrokerError("Error 111 connecting to redis:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.board_report_generate, "delay", broker_down)
+    report = services.board_report_request(**request_kwargs(board_member))  # commits; must not raise
+    assert BoardReport.objects.get(pk=report.pk).status == BoardReport.Status.QUEUED
+    assert "Connection refused" in caplog.text  # Django logs the failed on-commit callback
 
 
 def test_ready_email_goes_to_recipients_with_a_link_and_no_attachment(
