@@ -355,6 +355,8 @@ class BoardReport(FrontSheet):
     page_count = models.PositiveIntegerField(null=True, blank=True)
     render_seconds = models.FloatField(null=True, blank=True)
     notified_at = models.DateTimeField(null=True, blank=True)
+    # Who has had the "pack ready" email, so a retry after a failed send emails only the rest.
+    notified_recipients = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
 
     class Meta:
         ordering = ["-requested_at", "-pk"]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
+import smtplib
 import time
 import uuid
 from collections.abc import Iterable
@@ -428,30 +429,51 @@ def board_report_recipients(report: BoardReport) -> list:
 
 
 def board_report_notify(*, report_id: int) -> int:
-    """Email everyone the pack is for a link to it (never the file). Sent once per request."""
-    from django.core.mail import EmailMultiAlternatives
+    """Email everyone the pack is for a link to it (never the file); returns how many were sent now.
 
-    with transaction.atomic():
-        report = BoardReport.objects.select_for_update().get(pk=report_id)
-        if report.status != BoardReport.Status.DONE or report.notified_at is not None:
-            return 0
-        report.notified_at = timezone.now()
-        report.save(update_fields=["notified_at"])
+    Each person is recorded as they are sent to, under the row lock, so a retry after a failed send (or
+    a second delivery of the task) emails only those who have not had it; ``notified_at`` is set once
+    everyone has. A failed send is raised after the others were tried, for the task to retry.
+    """
+    report = BoardReport.objects.filter(pk=report_id).first()
+    if report is None or report.status != BoardReport.Status.DONE or report.notified_at is not None:
+        return 0
     url = settings.LLR_PORTAL_URL.rstrip("/") + reverse("pledges:board_report_detail", args=[report.pk])
     sent = 0
+    failure: Exception | None = None
     for person in board_report_recipients(report):
-        context = {"report": report, "url": url, "person": person}
-        message = EmailMultiAlternatives(
-            subject=f"Board pack ready: {report.meeting_name}, {report.meeting_date:%-d %B %Y}",
-            body=render_to_string("pledges/board_report/email/ready.txt", context),
-            to=[person.email],
-        )
-        message.attach_alternative(
-            render_to_string("pledges/board_report/email/ready.html", context), "text/html"
-        )
-        message.send()
-        sent += 1
+        try:
+            with transaction.atomic():
+                locked = BoardReport.objects.select_for_update().get(pk=report_id)
+                if locked.notified_recipients.filter(pk=person.pk).exists():
+                    continue
+                _send_ready_email(locked, person, url)
+                locked.notified_recipients.add(person)
+            sent += 1
+        except (smtplib.SMTPException, OSError) as exc:
+            logger.warning(
+                "Board report %s: the ready email to user %s failed: %s", report_id, person.pk, exc
+            )
+            failure = failure or exc
+    if failure is not None:
+        raise failure
+    BoardReport.objects.filter(pk=report_id, notified_at__isnull=True).update(notified_at=timezone.now())
     return sent
+
+
+def _send_ready_email(report: BoardReport, person, url: str) -> None:
+    from django.core.mail import EmailMultiAlternatives
+
+    context = {"report": report, "url": url, "person": person}
+    message = EmailMultiAlternatives(
+        subject=f"Board pack ready: {report.meeting_name}, {report.meeting_date:%-d %B %Y}",
+        body=render_to_string("pledges/board_report/email/ready.txt", context),
+        to=[person.email],
+    )
+    message.attach_alternative(
+        render_to_string("pledges/board_report/email/ready.html", context), "text/html"
+    )
+    message.send()
 
 
 # --- Schedules --------------------------------------------------------------------------------------------

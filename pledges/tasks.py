@@ -1,6 +1,8 @@
 """Celery tasks for the pledges app: thin wrappers taking primary keys; the work is in services."""
 
 import logging
+import uuid
+from smtplib import SMTPException
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
@@ -94,9 +96,16 @@ def _fail_quietly(report_id: int, error: str) -> None:
         logger.exception("Board report %s: could not record the failure", report_id)
 
 
-@shared_task(acks_late=True)
-def board_report_notify(report_id: int) -> int:
-    return services.board_report_notify(report_id=report_id)
+@shared_task(bind=True, acks_late=True, max_retries=MAX_RETRIES)
+def board_report_notify(self, report_id: int) -> int:
+    # Safe to run again: the service records each person as they are emailed and skips them next time.
+    try:
+        return services.board_report_notify(report_id=report_id)
+    except (SMTPException, OSError) as exc:
+        if self.request.retries >= MAX_RETRIES:
+            logger.error("Board report %s: the ready email could not be sent to everyone: %s", report_id, exc)
+            return 0
+        raise self.retry(exc=exc, countdown=retry_countdown(self.request.retries)) from exc
 
 
 @shared_task

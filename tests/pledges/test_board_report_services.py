@@ -337,6 +337,53 @@ def test_ready_email_goes_to_recipients_with_a_link_and_no_attachment(
     assert len(mail.outbox) == 2
 
 
+class FailsOnceBackend(locmem.EmailBackend):
+    """Refuses the second message it is given, once (an SMTP server that drops the connection)."""
+
+    calls = 0
+
+    def send_messages(self, messages):
+        type(self).calls += 1
+        if type(self).calls == 2:
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        return super().send_messages(messages)
+
+
+def test_a_failed_ready_email_is_retried_and_everyone_gets_exactly_one(
+    board_member, settings, monkeypatch, eager_retries
+):
+    settings.EMAIL_BACKEND = f"{__name__}.FailsOnceBackend"
+    monkeypatch.setattr(FailsOnceBackend, "calls", 0)
+    others = [UserFactory(email=f"board.{n}@nhs.net", roles=[Role.BOARD_MEMBER]) for n in range(3)]
+    report = make_report(board_member, status="done")
+    report.recipients.set(others)
+
+    tasks.board_report_notify.delay(report.pk)  # eager: the retry runs at once
+
+    expected = sorted(["board.services@nhs.net", *(p.email for p in others)])
+    assert sorted(m.to[0] for m in mail.outbox) == expected  # each exactly once
+    assert FailsOnceBackend.calls == len(expected) + 1  # one failed send, retried
+    report.refresh_from_db()
+    assert report.notified_at is not None
+    assert sorted(report.notified_recipients.values_list("email", flat=True)) == expected
+    assert services.board_report_notify(report_id=report.pk) == 0
+    assert len(mail.outbox) == len(expected)
+
+
+def test_ready_email_is_not_marked_sent_while_a_send_keeps_failing(board_member, settings, monkeypatch):
+    settings.EMAIL_BACKEND = f"{__name__}.FailsOnceBackend"
+    monkeypatch.setattr(FailsOnceBackend, "calls", 0)
+    other = UserFactory(email="board.other@nhs.net", roles=[Role.BOARD_MEMBER])
+    report = make_report(board_member, status="done")
+    report.recipients.set([other])
+    with pytest.raises(smtplib.SMTPServerDisconnected):
+        services.board_report_notify(report_id=report.pk)
+    report.refresh_from_db()
+    assert report.notified_at is None and report.notified_recipients.count() == 1
+    assert services.board_report_notify(report_id=report.pk) == 1  # only the one still to be told
+    assert len(mail.outbox) == 2
+
+
 def test_working_days_skip_weekends():
     friday = dt.date(2027, 3, 12)
     assert services.working_days_before(friday, 0) == friday
