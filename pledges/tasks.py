@@ -61,18 +61,25 @@ def board_report_generate(self, report_id: int) -> str:
         _release_quietly(report_id)
         logger.warning("Board report %s: temporary problem, retrying: %s", report_id, exc)
         raise self.retry(exc=exc, countdown=retry_countdown(self.request.retries)) from exc
-    except DatabaseError as exc:
-        logger.exception("Board report %s failed", report_id)
-        _fail_quietly(report_id, f"The pack could not be generated because of a database error ({exc}).")
+    except DatabaseError:
+        _fail_with_reference(report_id, "the database refused to save or read part of it")
         return "failed"
-    except Exception as exc:
-        logger.exception("Board report %s failed", report_id)
-        _fail_quietly(
-            report_id,
-            f"The pack could not be generated: {type(exc).__name__}: {exc}. Try again; if it fails "
-            "again, tell the portal's support team.",
-        )
+    except Exception:
+        _fail_with_reference(report_id, "of an unexpected problem in the portal")
         return "failed"
+
+
+def _fail_with_reference(report_id: int, because: str) -> None:
+    """Fail the request with a plain message; the exception itself goes to the log under a reference."""
+    reference = uuid.uuid4().hex[:8].upper()
+    logger.exception(
+        "Board report %s failed (reference %s)", report_id, reference, extra={"reference": reference}
+    )
+    _fail_quietly(
+        report_id,
+        f"The pack could not be generated because {because}. Try again; if it fails again, contact the "
+        f"academy team quoting reference {reference}.",
+    )
 
 
 def _release_quietly(report_id: int) -> None:

@@ -130,17 +130,34 @@ def test_a_live_run_keeps_the_row_and_a_superseded_run_cannot_write(board_member
     assert report.status == BoardReport.Status.DONE and report.attempts == 2
 
 
-def test_an_unexpected_error_fails_the_request_with_a_readable_reason(board_member, monkeypatch):
+@pytest.mark.parametrize(
+    "error",
+    [
+        ValueError("the chart template is missing"),
+        IntegrityError('duplicate key value violates unique constraint "pledges_boardreport_pkey"'),
+    ],
+)
+def test_an_unexpected_error_fails_the_request_with_a_plain_reason_and_a_logged_reference(
+    board_member, monkeypatch, caplog, error
+):
     def broken(*args, **kwargs):
-        raise ValueError("the chart template is missing")
+        raise error
 
     monkeypatch.setattr(services, "board_report_render", broken)
     report = make_report(board_member, sections=["pledge_progress"])
-    assert tasks.board_report_generate.delay(report.pk).get() == "failed"
+    with caplog.at_level(logging.ERROR, logger="pledges.tasks"):
+        assert tasks.board_report_generate.delay(report.pk).get() == "failed"
     report.refresh_from_db()
     assert report.status == BoardReport.Status.FAILED
-    assert "the chart template is missing" in report.error and "Try again" in report.error
     assert report.run_token is None and not report.file
+    # The person sees what happened and what to do, never the exception.
+    assert report.error.startswith("The pack could not be generated because")
+    assert "Try again" in report.error
+    assert str(error) not in report.error and type(error).__name__ not in report.error
+    reference = re.search(r"quoting reference ([0-9A-F]{8})\.", report.error).group(1)
+    # The log has the exception under the same reference.
+    (record,) = [r for r in caplog.records if reference in r.getMessage()]
+    assert record.reference == reference and record.exc_info[1] is error
 
 
 @pytest.fixture
@@ -194,6 +211,7 @@ def test_the_soft_time_limit_fails_the_request(board_member, monkeypatch):
     assert tasks.board_report_generate.delay(report.pk).get() == "timed out"
     report.refresh_from_db()
     assert report.status == BoardReport.Status.FAILED and "took longer than" in report.error
+    assert "reference" not in report.error  # a deliberate message, kept as it is
 
 
 def test_task_options_make_it_safe_to_redeliver():
