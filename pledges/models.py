@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from programmes.models import Pillar
@@ -340,6 +341,10 @@ class BoardReport(FrontSheet):
     progress_message = models.CharField(max_length=200, blank=True)
     error = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # When the row last became queued, and how often the sweep has sent it again since a run last
+    # claimed it: a task message lost on the way to the worker must not leave the row queued forever.
+    queued_at = models.DateTimeField(default=timezone.now)
+    enqueue_attempts = models.PositiveSmallIntegerField(default=0)
     # Which run owns the row: a run whose token no longer matches stops without writing.
     run_token = models.UUIDField(null=True, blank=True, editable=False)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -350,6 +355,8 @@ class BoardReport(FrontSheet):
     page_count = models.PositiveIntegerField(null=True, blank=True)
     render_seconds = models.FloatField(null=True, blank=True)
     notified_at = models.DateTimeField(null=True, blank=True)
+    # Who has had the "pack ready" email, so a retry after a failed send emails only the rest.
+    notified_recipients = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
 
     class Meta:
         ordering = ["-requested_at", "-pk"]

@@ -4,6 +4,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
+from workforce import filters as workforce_filters
+
 from .models import BoardReport, BoardReportSchedule, BoardReportSection
 
 FRONT_SHEET_WIDGETS = {
@@ -29,17 +31,9 @@ FRONT_SHEET_FORM_FIELDS = [
 ]
 
 
-class MonthInput(forms.DateInput):
-    input_type = "month"
+class MonthField(workforce_filters.MonthField):
+    """Workforce's month field, also taking 03/2025 from browsers that show a plain text box."""
 
-    def format_value(self, value):
-        if isinstance(value, dt.date):
-            return value.strftime("%Y-%m")
-        return value
-
-
-class MonthField(forms.DateField):
-    widget = MonthInput
     input_formats = ["%Y-%m", "%m/%Y", "%Y-%m-%d"]
 
 
@@ -57,10 +51,20 @@ class BoardReportRequestForm(forms.ModelForm):
         error_messages={"required": "Enter the date of the board meeting"},
     )
     period_start = MonthField(
-        label="First month covered", error_messages={"required": "Enter the first month the pack covers"}
+        label="First month covered",
+        help_text="For example, 2025-03",
+        error_messages={
+            "required": "Enter the first month the pack covers",
+            "invalid": "Enter the first month the pack covers as a year and month, for example 2025-03",
+        },
     )
     period_end = MonthField(
-        label="Last month covered", error_messages={"required": "Enter the last month the pack covers"}
+        label="Last month covered",
+        help_text="For example, 2025-03",
+        error_messages={
+            "required": "Enter the last month the pack covers",
+            "invalid": "Enter the last month the pack covers as a year and month, for example 2025-03",
+        },
     )
     sections = forms.MultipleChoiceField(
         choices=BoardReportSection.choices,

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
+import smtplib
 import time
 import uuid
 from collections.abc import Iterable
@@ -23,6 +24,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -58,7 +60,9 @@ class RunSuperseded(Exception):
 def _enqueue_generation(report_id: int) -> None:
     from . import tasks
 
-    transaction.on_commit(lambda: tasks.board_report_generate.delay(report_id))
+    # robust: a broker that is down must not turn the user's committed request into an error page; the
+    # row stays queued and the sweep sends it again.
+    transaction.on_commit(lambda: tasks.board_report_generate.delay(report_id), robust=True)
 
 
 def _validate_options(*, meeting_date, period_start, period_end, sections, front_sheet: dict) -> None:
@@ -136,6 +140,8 @@ def board_report_retry(*, report: BoardReport, requested_by) -> BoardReport:
     report.error = ""
     report.run_token = None
     report.attempts = 0
+    report.queued_at = timezone.now()
+    report.enqueue_attempts = 0
     report.save()
     _enqueue_generation(report.pk)
     return report
@@ -195,6 +201,7 @@ def board_report_claim(*, report_id: int) -> uuid.UUID | None:
     report.status = BoardReport.Status.RUNNING
     report.run_token = token
     report.attempts += 1
+    report.enqueue_attempts = 0  # the message got through
     report.progress = 1
     report.progress_message = "Starting"
     report.started_at = report.heartbeat_at = now
@@ -348,34 +355,56 @@ def board_report_generate(*, report_id: int) -> BoardReport | None:
 
 
 def board_report_sweep_stale(*, now: dt.datetime | None = None) -> dict[str, list[int]]:
-    """Runs whose heartbeat stopped (their worker died): requeue them, or fail them after too many tries."""
+    """Requeue, or fail after too many tries, the requests that stopped moving.
+
+    Running rows whose heartbeat stopped (their worker died), and queued rows that no worker picked up
+    within the stale time (the task message was lost: the enqueue after commit or a retry's publish
+    failed). Sending a queued row again is safe: a second message for a row already claimed is skipped.
+    """
     now = now or timezone.now()
     cutoff = now - dt.timedelta(seconds=settings.LLR_BOARD_REPORT_STALE_SECONDS)
     outcome: dict[str, list[int]] = {"requeued": [], "failed": []}
     stale_ids = list(
-        BoardReport.objects.filter(status=BoardReport.Status.RUNNING, heartbeat_at__lt=cutoff).values_list(
-            "pk", flat=True
+        BoardReport.objects.filter(
+            Q(status=BoardReport.Status.RUNNING, heartbeat_at__lt=cutoff)
+            | Q(status=BoardReport.Status.QUEUED, queued_at__lt=cutoff)
         )
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
     for report_id in stale_ids:
         with transaction.atomic():
             report = BoardReport.objects.select_for_update().get(pk=report_id)
-            if report.status != BoardReport.Status.RUNNING or not _is_stale(report, now):
-                continue
-            report.run_token = None
-            if report.attempts >= settings.LLR_BOARD_REPORT_MAX_ATTEMPTS:
-                report.status = BoardReport.Status.FAILED
-                report.finished_at = now
-                report.progress_message = "Failed"
-                report.error = (
+            if report.status == BoardReport.Status.RUNNING and _is_stale(report, now):
+                gave_up = report.attempts >= settings.LLR_BOARD_REPORT_MAX_ATTEMPTS
+                reason = (
                     f"The generation stopped {report.attempts} times without finishing (the worker "
                     "was interrupted or ran out of time). Try again; if it keeps failing, tell the "
                     "portal's support team."
                 )
+                restart_message = "Restarting after an interruption"
+            elif report.status == BoardReport.Status.QUEUED and report.queued_at < cutoff:
+                report.enqueue_attempts += 1
+                gave_up = report.enqueue_attempts > settings.LLR_BOARD_REPORT_MAX_ATTEMPTS
+                reason = (
+                    "The pack was never started: it was sent to the task queue "
+                    f"{report.enqueue_attempts} times and no worker picked it up. Try again in a few "
+                    "minutes; if it keeps happening, tell the portal's support team."
+                )
+                restart_message = "Sent to the task queue again"
+            else:
+                continue  # it moved on since the list was read
+            report.run_token = None
+            if gave_up:
+                report.status = BoardReport.Status.FAILED
+                report.finished_at = now
+                report.progress_message = "Failed"
+                report.error = reason
                 outcome["failed"].append(report_id)
             else:
                 report.status = BoardReport.Status.QUEUED
-                report.progress_message = "Restarting after an interruption"
+                report.queued_at = now
+                report.progress_message = restart_message
                 _enqueue_generation(report_id)
                 outcome["requeued"].append(report_id)
             report.save()
@@ -400,30 +429,51 @@ def board_report_recipients(report: BoardReport) -> list:
 
 
 def board_report_notify(*, report_id: int) -> int:
-    """Email everyone the pack is for a link to it (never the file). Sent once per request."""
-    from django.core.mail import EmailMultiAlternatives
+    """Email everyone the pack is for a link to it (never the file); returns how many were sent now.
 
-    with transaction.atomic():
-        report = BoardReport.objects.select_for_update().get(pk=report_id)
-        if report.status != BoardReport.Status.DONE or report.notified_at is not None:
-            return 0
-        report.notified_at = timezone.now()
-        report.save(update_fields=["notified_at"])
+    Each person is recorded as they are sent to, under the row lock, so a retry after a failed send (or
+    a second delivery of the task) emails only those who have not had it; ``notified_at`` is set once
+    everyone has. A failed send is raised after the others were tried, for the task to retry.
+    """
+    report = BoardReport.objects.filter(pk=report_id).first()
+    if report is None or report.status != BoardReport.Status.DONE or report.notified_at is not None:
+        return 0
     url = settings.LLR_PORTAL_URL.rstrip("/") + reverse("pledges:board_report_detail", args=[report.pk])
     sent = 0
+    failure: Exception | None = None
     for person in board_report_recipients(report):
-        context = {"report": report, "url": url, "person": person}
-        message = EmailMultiAlternatives(
-            subject=f"Board pack ready: {report.meeting_name}, {report.meeting_date:%-d %B %Y}",
-            body=render_to_string("pledges/board_report/email/ready.txt", context),
-            to=[person.email],
-        )
-        message.attach_alternative(
-            render_to_string("pledges/board_report/email/ready.html", context), "text/html"
-        )
-        message.send()
-        sent += 1
+        try:
+            with transaction.atomic():
+                locked = BoardReport.objects.select_for_update().get(pk=report_id)
+                if locked.notified_recipients.filter(pk=person.pk).exists():
+                    continue
+                _send_ready_email(locked, person, url)
+                locked.notified_recipients.add(person)
+            sent += 1
+        except (smtplib.SMTPException, OSError) as exc:
+            logger.warning(
+                "Board report %s: the ready email to user %s failed: %s", report_id, person.pk, exc
+            )
+            failure = failure or exc
+    if failure is not None:
+        raise failure
+    BoardReport.objects.filter(pk=report_id, notified_at__isnull=True).update(notified_at=timezone.now())
     return sent
+
+
+def _send_ready_email(report: BoardReport, person, url: str) -> None:
+    from django.core.mail import EmailMultiAlternatives
+
+    context = {"report": report, "url": url, "person": person}
+    message = EmailMultiAlternatives(
+        subject=f"Board pack ready: {report.meeting_name}, {report.meeting_date:%-d %B %Y}",
+        body=render_to_string("pledges/board_report/email/ready.txt", context),
+        to=[person.email],
+    )
+    message.attach_alternative(
+        render_to_string("pledges/board_report/email/ready.html", context), "text/html"
+    )
+    message.send()
 
 
 # --- Schedules --------------------------------------------------------------------------------------------

@@ -1,11 +1,14 @@
 """Celery tasks for the pledges app: thin wrappers taking primary keys; the work is in services."""
 
 import logging
+import uuid
+from smtplib import SMTPException
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
+from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
 from . import report_services as services
@@ -58,18 +61,25 @@ def board_report_generate(self, report_id: int) -> str:
         _release_quietly(report_id)
         logger.warning("Board report %s: temporary problem, retrying: %s", report_id, exc)
         raise self.retry(exc=exc, countdown=retry_countdown(self.request.retries)) from exc
-    except DatabaseError as exc:
-        logger.exception("Board report %s failed", report_id)
-        _fail_quietly(report_id, f"The pack could not be generated because of a database error ({exc}).")
+    except DatabaseError:
+        _fail_with_reference(report_id, "the database refused to save or read part of it")
         return "failed"
-    except Exception as exc:
-        logger.exception("Board report %s failed", report_id)
-        _fail_quietly(
-            report_id,
-            f"The pack could not be generated: {type(exc).__name__}: {exc}. Try again; if it fails "
-            "again, tell the portal's support team.",
-        )
+    except Exception:
+        _fail_with_reference(report_id, "of an unexpected problem in the portal")
         return "failed"
+
+
+def _fail_with_reference(report_id: int, because: str) -> None:
+    """Fail the request with a plain message; the exception itself goes to the log under a reference."""
+    reference = uuid.uuid4().hex[:8].upper()
+    logger.exception(
+        "Board report %s failed (reference %s)", report_id, reference, extra={"reference": reference}
+    )
+    _fail_quietly(
+        report_id,
+        f"The pack could not be generated because {because}. Try again; if it fails again, contact the "
+        f"academy team quoting reference {reference}.",
+    )
 
 
 def _release_quietly(report_id: int) -> None:
@@ -78,6 +88,7 @@ def _release_quietly(report_id: int) -> None:
     try:
         BoardReport.objects.filter(pk=report_id, status=BoardReport.Status.RUNNING).update(
             status=BoardReport.Status.QUEUED,
+            queued_at=timezone.now(),
             run_token=None,
             progress_message="Retrying after a temporary problem",
         )
@@ -92,9 +103,16 @@ def _fail_quietly(report_id: int, error: str) -> None:
         logger.exception("Board report %s: could not record the failure", report_id)
 
 
-@shared_task(acks_late=True)
-def board_report_notify(report_id: int) -> int:
-    return services.board_report_notify(report_id=report_id)
+@shared_task(bind=True, acks_late=True, max_retries=MAX_RETRIES)
+def board_report_notify(self, report_id: int) -> int:
+    # Safe to run again: the service records each person as they are emailed and skips them next time.
+    try:
+        return services.board_report_notify(report_id=report_id)
+    except (SMTPException, OSError) as exc:
+        if self.request.retries >= MAX_RETRIES:
+            logger.error("Board report %s: the ready email could not be sent to everyone: %s", report_id, exc)
+            return 0
+        raise self.retry(exc=exc, countdown=retry_countdown(self.request.retries)) from exc
 
 
 @shared_task

@@ -1,4 +1,5 @@
 import logging
+import uuid
 import zipfile
 
 from django.contrib.auth.models import Group
@@ -341,13 +342,32 @@ def workforce_import_apply(*, workforce_import_id: int) -> WorkforceImport:
         )
         return workforce_import
     except DatabaseError as error:
-        logger.exception("workforce import failed", extra={"import_id": workforce_import_id})
+        # The database's own text means nothing to the person importing: they get what to do and a
+        # reference; the log has the exception under the same reference.
+        reference = uuid.uuid4().hex[:8].upper()
+        logger.exception(
+            "workforce import failed (reference %s)",
+            reference,
+            extra={"import_id": workforce_import_id, "reference": reference},
+        )
+        if isinstance(error, IntegrityError):
+            message = (
+                "Nothing was imported because the database refused some of the figures, for example "
+                "because they were changed by another import at the same time. Upload the file again; "
+                f"if it fails again, contact the academy team quoting reference {reference}."
+            )
+        else:
+            message = (
+                "Nothing was imported because the database was unavailable. The portal tries again by "
+                "itself; if this message stays, upload the file again later, and if it fails again, "
+                f"contact the academy team quoting reference {reference}."
+            )
         WorkforceImport.objects.filter(
             pk=workforce_import_id, status=WorkforceImport.Status.IMPORTING
         ).update(
             status=WorkforceImport.Status.FAILED,
             finished_at=timezone.now(),
-            errors=[{"row": None, "column": "", "message": f"Nothing was imported: {error}"}],
+            errors=[{"row": None, "column": "", "message": message}],
         )
         if not isinstance(error, IntegrityError):
             raise  # a transient database error: the task retries (the row is FAILED until it does)

@@ -1,14 +1,19 @@
 """Board pack services and tasks: requests, idempotent generation, retries, the stale sweep, schedules."""
 
 import datetime as dt
+import logging
 import os
+import re
+import smtplib
 
 import pytest
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.db import OperationalError
+from django.core.mail.backends import locmem
+from django.db import IntegrityError, OperationalError
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
 
 from pledges import report_services as services
 from pledges import tasks
@@ -125,17 +130,34 @@ def test_a_live_run_keeps_the_row_and_a_superseded_run_cannot_write(board_member
     assert report.status == BoardReport.Status.DONE and report.attempts == 2
 
 
-def test_an_unexpected_error_fails_the_request_with_a_readable_reason(board_member, monkeypatch):
+@pytest.mark.parametrize(
+    "error",
+    [
+        ValueError("the chart template is missing"),
+        IntegrityError('duplicate key value violates unique constraint "pledges_boardreport_pkey"'),
+    ],
+)
+def test_an_unexpected_error_fails_the_request_with_a_plain_reason_and_a_logged_reference(
+    board_member, monkeypatch, caplog, error
+):
     def broken(*args, **kwargs):
-        raise ValueError("the chart template is missing")
+        raise error
 
     monkeypatch.setattr(services, "board_report_render", broken)
     report = make_report(board_member, sections=["pledge_progress"])
-    assert tasks.board_report_generate.delay(report.pk).get() == "failed"
+    with caplog.at_level(logging.ERROR, logger="pledges.tasks"):
+        assert tasks.board_report_generate.delay(report.pk).get() == "failed"
     report.refresh_from_db()
     assert report.status == BoardReport.Status.FAILED
-    assert "the chart template is missing" in report.error and "Try again" in report.error
     assert report.run_token is None and not report.file
+    # The person sees what happened and what to do, never the exception.
+    assert report.error.startswith("The pack could not be generated because")
+    assert "Try again" in report.error
+    assert str(error) not in report.error and type(error).__name__ not in report.error
+    reference = re.search(r"quoting reference ([0-9A-F]{8})\.", report.error).group(1)
+    # The log has the exception under the same reference.
+    (record,) = [r for r in caplog.records if reference in r.getMessage()]
+    assert record.reference == reference and record.exc_info[1] is error
 
 
 @pytest.fixture
@@ -189,6 +211,7 @@ def test_the_soft_time_limit_fails_the_request(board_member, monkeypatch):
     assert tasks.board_report_generate.delay(report.pk).get() == "timed out"
     report.refresh_from_db()
     assert report.status == BoardReport.Status.FAILED and "took longer than" in report.error
+    assert "reference" not in report.error  # a deliberate message, kept as it is
 
 
 def test_task_options_make_it_safe_to_redeliver():
@@ -231,6 +254,87 @@ def test_sweep_requeues_stale_runs_and_fails_them_after_too_many_attempts(
     assert "stopped 3 times" in BoardReport.objects.get(pk=worn_out.pk).error
 
 
+def test_sweep_sends_queued_requests_that_no_worker_picked_up_again_then_fails_them(
+    board_member, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.LLR_BOARD_REPORT_STALE_SECONDS = 60
+    settings.LLR_BOARD_REPORT_MAX_ATTEMPTS = 2
+    sent = []
+    monkeypatch.setattr(tasks.board_report_generate, "delay", lambda pk: sent.append(pk))
+    start = timezone.now()
+    lost = make_report(board_member, queued_at=start - dt.timedelta(minutes=5))  # its message was lost
+    waiting = make_report(board_member, queued_at=start - dt.timedelta(seconds=30))  # still in the queue
+
+    def sweep(minutes_later):
+        with django_capture_on_commit_callbacks(execute=True):
+            return services.board_report_sweep_stale(now=start + dt.timedelta(minutes=minutes_later))
+
+    assert sweep(0) == {"requeued": [lost.pk], "failed": []}
+    assert sent == [lost.pk]
+    lost.refresh_from_db()
+    assert (lost.status, lost.enqueue_attempts, lost.queued_at) == ("queued", 1, start)
+    assert lost.progress_message == "Sent to the task queue again"
+    assert sweep(0.5) == {"requeued": [], "failed": []}  # sent again a moment ago: left alone
+
+    assert sweep(2) == {"requeued": [lost.pk, waiting.pk], "failed": []}
+    assert sweep(4) == {"requeued": [waiting.pk], "failed": [lost.pk]}
+    assert sweep(6) == {"requeued": [], "failed": [waiting.pk]}
+    assert sent == [lost.pk, lost.pk, waiting.pk, waiting.pk]
+    lost.refresh_from_db()
+    assert lost.status == BoardReport.Status.FAILED and lost.finished_at is not None
+    assert lost.error.startswith("The pack was never started: it was sent to the task queue 3 times")
+    assert "Try again" in lost.error
+
+    # "Try again" starts afresh, and a run claiming the row shows the message got through.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.board_report_retry(report=lost, requested_by=board_member)
+    lost.refresh_from_db()
+    assert (lost.status, lost.enqueue_attempts) == ("queued", 0)
+    assert lost.queued_at > start
+    BoardReport.objects.filter(pk=waiting.pk).update(status="queued", enqueue_attempts=2)
+    assert services.board_report_claim(report_id=waiting.pk) is not None
+    assert BoardReport.objects.get(pk=waiting.pk).enqueue_attempts == 0
+
+
+def test_a_retry_whose_publish_fails_leaves_the_row_queued_for_the_sweep(
+    board_member, settings, monkeypatch, eager_retries, django_capture_on_commit_callbacks
+):
+    settings.LLR_BOARD_REPORT_STALE_SECONDS = 60
+
+    def down(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    def publish_fails(*args, **kwargs):
+        raise BrokerError("Error 111 connecting to redis:6379. Connection refused.")
+
+    monkeypatch.setattr(services, "board_report_render", down)
+    monkeypatch.setattr(tasks.board_report_generate, "retry", publish_fails)
+    report = make_report(board_member, sections=["pledge_progress"])
+    before = timezone.now()
+    tasks.board_report_generate.delay(report.pk)
+    report.refresh_from_db()
+    assert report.status == BoardReport.Status.QUEUED and report.queued_at >= before
+
+    sent = []
+    monkeypatch.setattr(tasks.board_report_generate, "delay", lambda pk: sent.append(pk))
+    with django_capture_on_commit_callbacks(execute=True):
+        outcome = services.board_report_sweep_stale(now=timezone.now() + dt.timedelta(minutes=2))
+    assert outcome == {"requeued": [report.pk], "failed": []} and sent == [report.pk]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_request_whose_enqueue_fails_after_commit_is_kept_for_the_sweep(monkeypatch, caplog):
+    board_member = UserFactory(email="board.enqueue@nhs.net", roles=[Role.BOARD_MEMBER])
+
+    def broker_down(pk):
+        raise BrokerError("Error 111 connecting to redis:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.board_report_generate, "delay", broker_down)
+    report = services.board_report_request(**request_kwargs(board_member))  # commits; must not raise
+    assert BoardReport.objects.get(pk=report.pk).status == BoardReport.Status.QUEUED
+    assert "Connection refused" in caplog.text  # Django logs the failed on-commit callback
+
+
 def test_ready_email_goes_to_recipients_with_a_link_and_no_attachment(
     board_member, settings, django_capture_on_commit_callbacks
 ):
@@ -248,6 +352,53 @@ def test_ready_email_goes_to_recipients_with_a_link_and_no_attachment(
     assert f"https://academy.example.nhs.uk/board/reports/{report.pk}/" in message.body
     assert message.attachments == []
     assert services.board_report_notify(report_id=report.pk) == 0  # sent once only
+    assert len(mail.outbox) == 2
+
+
+class FailsOnceBackend(locmem.EmailBackend):
+    """Refuses the second message it is given, once (an SMTP server that drops the connection)."""
+
+    calls = 0
+
+    def send_messages(self, messages):
+        type(self).calls += 1
+        if type(self).calls == 2:
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        return super().send_messages(messages)
+
+
+def test_a_failed_ready_email_is_retried_and_everyone_gets_exactly_one(
+    board_member, settings, monkeypatch, eager_retries
+):
+    settings.EMAIL_BACKEND = f"{__name__}.FailsOnceBackend"
+    monkeypatch.setattr(FailsOnceBackend, "calls", 0)
+    others = [UserFactory(email=f"board.{n}@nhs.net", roles=[Role.BOARD_MEMBER]) for n in range(3)]
+    report = make_report(board_member, status="done")
+    report.recipients.set(others)
+
+    tasks.board_report_notify.delay(report.pk)  # eager: the retry runs at once
+
+    expected = sorted(["board.services@nhs.net", *(p.email for p in others)])
+    assert sorted(m.to[0] for m in mail.outbox) == expected  # each exactly once
+    assert FailsOnceBackend.calls == len(expected) + 1  # one failed send, retried
+    report.refresh_from_db()
+    assert report.notified_at is not None
+    assert sorted(report.notified_recipients.values_list("email", flat=True)) == expected
+    assert services.board_report_notify(report_id=report.pk) == 0
+    assert len(mail.outbox) == len(expected)
+
+
+def test_ready_email_is_not_marked_sent_while_a_send_keeps_failing(board_member, settings, monkeypatch):
+    settings.EMAIL_BACKEND = f"{__name__}.FailsOnceBackend"
+    monkeypatch.setattr(FailsOnceBackend, "calls", 0)
+    other = UserFactory(email="board.other@nhs.net", roles=[Role.BOARD_MEMBER])
+    report = make_report(board_member, status="done")
+    report.recipients.set([other])
+    with pytest.raises(smtplib.SMTPServerDisconnected):
+        services.board_report_notify(report_id=report.pk)
+    report.refresh_from_db()
+    assert report.notified_at is None and report.notified_recipients.count() == 1
+    assert services.board_report_notify(report_id=report.pk) == 1  # only the one still to be told
     assert len(mail.outbox) == 2
 
 

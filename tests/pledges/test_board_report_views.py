@@ -169,6 +169,29 @@ def test_request_form_shows_errors(client, board_member):
     assert not BoardReport.objects.exists()
 
 
+def test_request_form_months_have_a_hint_and_a_specific_error(client, board_member):
+    client.force_login(board_member)
+    page = client.get(reverse("pledges:board_report_new")).content.decode()
+    assert page.count("For example, 2025-03") == 2
+    response = client.post(
+        reverse("pledges:board_report_new"),
+        {"meeting_date": "2027-03-12", "period_start": "March 2025", "period_end": "2027-13"},
+    )
+    page = response.content.decode()
+    assert "Enter the first month the pack covers as a year and month, for example 2025-03" in page
+    assert "Enter the last month the pack covers as a year and month, for example 2025-03" in page
+    assert "Enter a valid date" not in page
+
+
+def test_request_form_months_accept_the_text_box_form(board_member):
+    from pledges.report_forms import BoardReportRequestForm
+
+    form = BoardReportRequestForm(data={"period_start": "03/2025", "period_end": "2027-02"})
+    form.is_valid()
+    assert form.cleaned_data["period_start"] == dt.date(2025, 3, 1)
+    assert form.cleaned_data["period_end"] == dt.date(2027, 2, 1)
+
+
 def test_status_panel_stops_polling_when_done_and_offers_try_again_when_failed(client, board_member):
     client.force_login(board_member)
     running = make_report(board_member, status="running", progress=40, progress_message="Preparing charts")

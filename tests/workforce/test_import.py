@@ -1,6 +1,8 @@
 """The import services on PostgreSQL: good files, every kind of bad file, idempotence and atomicity."""
 
 import io
+import logging
+import re
 import zipfile
 from datetime import date
 from decimal import Decimal
@@ -8,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import OperationalError
 from openpyxl import Workbook
 
 from workforce import services
@@ -393,7 +396,7 @@ def test_one_bad_row_among_many_rejects_the_whole_file(world, django_capture_on_
 # --- Atomicity and idempotence of the apply step -----------------------------------------------------------
 
 
-def test_a_failure_part_way_imports_nothing(world, django_capture_on_commit_callbacks, monkeypatch):
+def test_a_failure_part_way_imports_nothing(world, django_capture_on_commit_callbacks, monkeypatch, caplog):
     confirm(
         world,
         upload(world, csv_file(GOOD), django_capture_on_commit_callbacks),
@@ -417,11 +420,39 @@ def test_a_failure_part_way_imports_nothing(world, django_capture_on_commit_call
         return real_insert(rows)
 
     monkeypatch.setattr(services, "_insert_observations", failing_insert)
-    workforce_import = confirm(world, workforce_import, django_capture_on_commit_callbacks)
+    with caplog.at_level(logging.ERROR, logger="workforce.services"):
+        workforce_import = confirm(world, workforce_import, django_capture_on_commit_callbacks)
     assert workforce_import.status == WorkforceImport.Status.FAILED
-    assert "Nothing was imported" in workforce_import.errors[0]["message"]
+    message = workforce_import.errors[0]["message"]
+    assert message.startswith("Nothing was imported because") and "Upload the file again" in message
+    # The database's text stays in the log, under the reference the person is given.
+    assert "simulated failure" not in message and "IntegrityError" not in message
+    reference = re.search(r"quoting reference ([0-9A-F]{8})\.", message).group(1)
+    (record,) = [r for r in caplog.records if reference in r.getMessage()]
+    assert "simulated failure on the second batch" in str(record.exc_info[1])
     assert calls["n"] == 2  # the first batch was written, then rolled back
     assert sorted(Observation.objects.values_list("pk", "numerator")) == before
+
+
+def test_a_transient_database_error_is_reported_plainly_and_raised_for_the_retry(
+    world, django_capture_on_commit_callbacks, monkeypatch
+):
+    workforce_import = upload(world, csv_file(GOOD), django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=False):  # apply below, by hand
+        services.workforce_import_confirm(workforce_import=workforce_import, confirmed_by=world["admin"])
+
+    def connection_lost(rows):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(services, "_insert_observations", connection_lost)
+    with pytest.raises(OperationalError):
+        services.workforce_import_apply(workforce_import_id=workforce_import.pk)
+    workforce_import.refresh_from_db()
+    message = workforce_import.errors[0]["message"]
+    assert workforce_import.status == WorkforceImport.Status.FAILED
+    assert message.startswith("Nothing was imported because the database was unavailable")
+    assert "server closed" not in message and "OperationalError" not in message
+    assert re.search(r"quoting reference [0-9A-F]{8}\.$", message)
 
 
 def test_apply_runs_once_even_if_the_task_is_delivered_twice(world, django_capture_on_commit_callbacks):
