@@ -470,10 +470,12 @@ class InclusionResult(models.Model):
                 {"comparison_value": f"{indicator.label} compares two groups: enter {indicator.comparison}."}
             )
         errors = {}
-        for numerator, count in (("group_numerator", "group_count"), ("comparison_numerator", "comparison_count")):
-            if getattr(self, numerator) is not None and getattr(self, count) is not None:
-                if getattr(self, numerator) > getattr(self, count):
-                    errors[numerator] = f"Cannot be more than {count.replace('_', ' ')} ({getattr(self, count)})."
+        for field, numerator, count in (
+            ("group_numerator", self.group_numerator, self.group_count),
+            ("comparison_numerator", self.comparison_numerator, self.comparison_count),
+        ):
+            if numerator is not None and count is not None and numerator > count:
+                errors[field] = f"Cannot be more than the people counted ({count})."
         if errors:
             raise ValidationError(errors)
 

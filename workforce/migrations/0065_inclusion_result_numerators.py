@@ -4,38 +4,69 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('workforce', '0064_import_files_private_storage'),
+        ("workforce", "0064_import_files_private_storage"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalinclusionresult',
-            name='comparison_numerator',
-            field=models.PositiveIntegerField(blank=True, help_text='As group_numerator, for the comparison group (e.g. BME or disabled applicants appointed).', null=True),
+            model_name="historicalinclusionresult",
+            name="comparison_numerator",
+            field=models.PositiveIntegerField(
+                blank=True,
+                help_text="As group_numerator, for the comparison group (e.g. BME or disabled applicants appointed).",
+                null=True,
+            ),
         ),
         migrations.AddField(
-            model_name='historicalinclusionresult',
-            name='group_numerator',
-            field=models.PositiveIntegerField(blank=True, help_text='Where the figure is a likelihood built from two counts (WRES 2, WDES 2): how many of the group counted in group_count were appointed. Leave blank for other indicators.', null=True),
+            model_name="historicalinclusionresult",
+            name="group_numerator",
+            field=models.PositiveIntegerField(
+                blank=True,
+                help_text="Where the figure is a likelihood built from two counts (WRES 2, WDES 2): how many of the group counted in group_count were appointed. Leave blank for other indicators.",
+                null=True,
+            ),
         ),
         migrations.AddField(
-            model_name='inclusionresult',
-            name='comparison_numerator',
-            field=models.PositiveIntegerField(blank=True, help_text='As group_numerator, for the comparison group (e.g. BME or disabled applicants appointed).', null=True),
+            model_name="inclusionresult",
+            name="comparison_numerator",
+            field=models.PositiveIntegerField(
+                blank=True,
+                help_text="As group_numerator, for the comparison group (e.g. BME or disabled applicants appointed).",
+                null=True,
+            ),
         ),
         migrations.AddField(
-            model_name='inclusionresult',
-            name='group_numerator',
-            field=models.PositiveIntegerField(blank=True, help_text='Where the figure is a likelihood built from two counts (WRES 2, WDES 2): how many of the group counted in group_count were appointed. Leave blank for other indicators.', null=True),
+            model_name="inclusionresult",
+            name="group_numerator",
+            field=models.PositiveIntegerField(
+                blank=True,
+                help_text="Where the figure is a likelihood built from two counts (WRES 2, WDES 2): how many of the group counted in group_count were appointed. Leave blank for other indicators.",
+                null=True,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='inclusionresult',
-            constraint=models.CheckConstraint(condition=models.Q(('group_numerator__isnull', True), ('group_count__isnull', True), ('group_numerator__lte', models.F('group_count')), _connector='OR'), name='inclusion_result_group_numerator_at_most_count'),
+            model_name="inclusionresult",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("group_numerator__isnull", True),
+                    ("group_count__isnull", True),
+                    ("group_numerator__lte", models.F("group_count")),
+                    _connector="OR",
+                ),
+                name="inclusion_result_group_numerator_at_most_count",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='inclusionresult',
-            constraint=models.CheckConstraint(condition=models.Q(('comparison_numerator__isnull', True), ('comparison_count__isnull', True), ('comparison_numerator__lte', models.F('comparison_count')), _connector='OR'), name='inclusion_result_comparison_numerator_at_most_count'),
+            model_name="inclusionresult",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("comparison_numerator__isnull", True),
+                    ("comparison_count__isnull", True),
+                    ("comparison_numerator__lte", models.F("comparison_count")),
+                    _connector="OR",
+                ),
+                name="inclusion_result_comparison_numerator_at_most_count",
+            ),
         ),
     ]
