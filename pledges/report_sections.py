@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
-from workforce import charts
+from workforce import charts, culture
 from workforce import selectors as workforce_selectors
 
 from . import selectors
@@ -133,11 +133,18 @@ def build_workforce_metrics(inputs: ReportInputs) -> dict:
 
 @register(BoardReportSection.CULTURE)
 def build_culture(inputs: ReportInputs) -> dict:
-    years = workforce_selectors.culture_years()
-    if not years:
-        return {"dashboard": None}
-    dashboard = workforce_selectors.culture_dashboard(organisation=None, year=years[0])
-    return {"dashboard": dashboard}
+    # The latest year the pack's period covers: a pack for an earlier period shows that period's figures.
+    year = workforce_selectors.culture_year_until(inputs.report.period_end)
+    if year is None:
+        return {"dashboard": None, "indicators": []}
+    return {
+        "dashboard": workforce_selectors.culture_dashboard(organisation=None, year=year),
+        "indicators": workforce_selectors.culture_indicators_by_organisation(year=year),
+        "rl_lower": culture.RL_LOWER,
+        "rl_upper": culture.RL_UPPER,
+        "percentage_gap": culture.PERCENTAGE_GAP_FLAG,
+        "score_gap": culture.SCORE_GAP_FLAG,
+    }
 
 
 # The breakdowns of programme reach the pack shows, as on the programme reach page (/reach/).

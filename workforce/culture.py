@@ -47,6 +47,8 @@ class Indicator:
     counts_label: str = ""  # what group_count / comparison_count count
     # Who group_count and comparison_count count, where that differs from `group` / `comparison`.
     count_labels: tuple[str, str] | None = None
+    # Who group_numerator and comparison_numerator count, for figures built from two counts per group.
+    numerator_labels: tuple[str, str] | None = None
 
     @property
     def label(self) -> str:
@@ -59,6 +61,14 @@ class Indicator:
     @property
     def comparison_count_label(self) -> str:
         return self.count_labels[1] if self.count_labels else self.comparison
+
+    @property
+    def group_numerator_label(self) -> str:
+        return self.numerator_labels[0] if self.numerator_labels else f"{self.group}: numerator"
+
+    @property
+    def comparison_numerator_label(self) -> str:
+        return self.numerator_labels[1] if self.numerator_labels else f"{self.comparison}: numerator"
 
 
 RL = Kind.RELATIVE_LIKELIHOOD
@@ -233,8 +243,19 @@ COUNT_LABELS = {
     "wdes-1": ("Disabled staff in band 8a and above", "Other staff in band 8a and above"),
     "wdes-10": ("Disabled board voting members", "Other board voting members"),
 }
-WRES_INDICATORS = [replace(i, count_labels=COUNT_LABELS.get(i.code)) for i in WRES_INDICATORS]
-WDES_METRICS = [replace(i, count_labels=COUNT_LABELS.get(i.code)) for i in WDES_METRICS]
+# Appointment likelihoods: appointed out of shortlisted. Both counts are kept so that either can suppress.
+NUMERATOR_LABELS = {
+    "wres-2": ("White applicants appointed", "BME applicants appointed"),
+    "wdes-2": ("Non-disabled applicants appointed", "Disabled applicants appointed"),
+}
+WRES_INDICATORS = [
+    replace(i, count_labels=COUNT_LABELS.get(i.code), numerator_labels=NUMERATOR_LABELS.get(i.code))
+    for i in WRES_INDICATORS
+]
+WDES_METRICS = [
+    replace(i, count_labels=COUNT_LABELS.get(i.code), numerator_labels=NUMERATOR_LABELS.get(i.code))
+    for i in WDES_METRICS
+]
 INDICATORS = {i.code: i for i in WRES_INDICATORS + WDES_METRICS}
 
 

@@ -126,6 +126,7 @@ CULTURE_ORGANISATIONS = {
     "llr-icb": (450, 11, 0.15, 0.03),
 }
 CULTURE_YEARS = 4
+APPOINTED_RATE = 0.2  # of the comparison group's shortlisted applicants (WRES 2, WDES 2)
 
 
 def _culture_years() -> list[int]:
@@ -183,12 +184,16 @@ def _culture_figures(rng, indicator, gap: float, share: float, staff: int, board
         # Disciplinary and capability processes involve few people: small organisations get small counts.
         rate = 0.01 if indicator.number == "3" else 0.1
         group, comparison = _rl_counts(rng, staff * rate * 10, share)
-        return {
-            "value": d(1 + gap * rng.uniform(0.6, 1.4)),
-            "comparison_value": None,
-            "group_count": group,
-            "comparison_count": comparison,
-        }
+        value = 1 + gap * rng.uniform(0.6, 1.4)
+        figures = {"comparison_value": None, "group_count": group, "comparison_count": comparison}
+        if indicator.number == "2":
+            # Appointed out of shortlisted: one in five of the comparison group, `value` times that rate for
+            # the group; the likelihood is then worked out from the whole numbers so it matches them.
+            comparison_appointed = max(1, round(comparison * APPOINTED_RATE))
+            group_appointed = min(group, round(group * APPOINTED_RATE * value))
+            value = (group_appointed / group) / (comparison_appointed / comparison)
+            figures |= {"group_numerator": group_appointed, "comparison_numerator": comparison_appointed}
+        return {"value": d(value), **figures}
     if indicator.code in ("wres-9", "wdes-10"):
         on_board = max(0, round(board * share * rng.uniform(0.3, 1.1)))
         return {

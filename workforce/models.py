@@ -402,6 +402,19 @@ class InclusionResult(models.Model):
         help_text="People in the group the figure is about (e.g. BME staff shortlisted).",
     )
     comparison_count = models.PositiveIntegerField(null=True, blank=True)
+    # A likelihood is built from two counts per group (WRES 2 / WDES 2: appointed out of shortlisted); the
+    # smaller one must be kept too, or a likelihood built from 3 appointments would be shown.
+    group_numerator = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Where the figure is a likelihood built from two counts (WRES 2, WDES 2): how many of the "
+        "group counted in group_count were appointed. Leave blank for other indicators.",
+    )
+    comparison_numerator = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="As group_numerator, for the comparison group (e.g. BME or disabled applicants appointed).",
+    )
     is_synthetic = models.BooleanField(default=False, help_text="Synthetic demo data; pages say so.")
 
     history = HistoricalRecords()
@@ -415,11 +428,28 @@ class InclusionResult(models.Model):
             models.CheckConstraint(
                 condition=models.Q(value__gte=0), name="inclusion_result_value_not_negative"
             ),
+            models.CheckConstraint(
+                condition=models.Q(group_numerator__isnull=True)
+                | models.Q(group_count__isnull=True)
+                | models.Q(group_numerator__lte=models.F("group_count")),
+                name="inclusion_result_group_numerator_at_most_count",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(comparison_numerator__isnull=True)
+                | models.Q(comparison_count__isnull=True)
+                | models.Q(comparison_numerator__lte=models.F("comparison_count")),
+                name="inclusion_result_comparison_numerator_at_most_count",
+            ),
         ]
         indexes = [models.Index(fields=["organisation", "year"], name="inclusion_result_org_year")]
 
     def __str__(self):
         return f"{self.indicator} at {self.organisation}, {self.year}"
+
+    @property
+    def people_counts(self) -> tuple[int | None, ...]:
+        """Every count of people the figure is built from; any one of 1 to 7 suppresses the figure."""
+        return (self.group_count, self.comparison_count, self.group_numerator, self.comparison_numerator)
 
     def clean(self):
         from django.core.exceptions import ValidationError
@@ -439,6 +469,15 @@ class InclusionResult(models.Model):
             raise ValidationError(
                 {"comparison_value": f"{indicator.label} compares two groups: enter {indicator.comparison}."}
             )
+        errors = {}
+        for field, numerator, count in (
+            ("group_numerator", self.group_numerator, self.group_count),
+            ("comparison_numerator", self.comparison_numerator, self.comparison_count),
+        ):
+            if numerator is not None and count is not None and numerator > count:
+                errors[field] = f"Cannot be more than the people counted ({count})."
+        if errors:
+            raise ValidationError(errors)
 
 
 class SurveyTheme(models.TextChoices):

@@ -104,6 +104,8 @@ class IndicatorRow:
     flagged: bool
     suppressed: bool
     missing: bool  # no figure for this year
+    group_numerator: int | str | None = None  # e.g. applicants appointed (WRES 2, WDES 2), suppressed
+    comparison_numerator: int | str | None = None
 
 
 @dataclass(frozen=True)
@@ -143,7 +145,7 @@ HISTORY_YEARS = 5
 def _history_cell(indicator, result) -> HistoryCell:
     if result is None:
         return HistoryCell(None, False)
-    if _is_suppressed(result.group_count, result.comparison_count):
+    if _result_suppressed(result):
         return HistoryCell(SUPPRESSED, False)
     if indicator.kind in (culture.Kind.RELATIVE_LIKELIHOOD, culture.Kind.SINGLE_PERCENTAGE):
         headline = result.value
@@ -189,13 +191,16 @@ def _is_suppressed(*counts) -> bool:
     return any(suppress_count(c) == SUPPRESSED for c in counts if c is not None)
 
 
+def _result_suppressed(result: InclusionResult) -> bool:
+    # Every count present, the numerators (e.g. applicants appointed) as well as the groups' sizes.
+    return _is_suppressed(*result.people_counts)
+
+
 def _indicator_row(indicator, result, previous) -> IndicatorRow:
     if result is None:
         return IndicatorRow(indicator, None, None, None, None, None, None, "", False, False, True)
-    suppressed = _is_suppressed(result.group_count, result.comparison_count)
-    previous_suppressed = previous is not None and _is_suppressed(
-        previous.group_count, previous.comparison_count
-    )
+    suppressed = _result_suppressed(result)
+    previous_suppressed = previous is not None and _result_suppressed(previous)
     if suppressed:
         value = comparison = SUPPRESSED
         flagged, direction = False, ""
@@ -219,6 +224,8 @@ def _indicator_row(indicator, result, previous) -> IndicatorRow:
         comparison_value=comparison,
         group_count=suppress_count(result.group_count),
         comparison_count=suppress_count(result.comparison_count),
+        group_numerator=suppress_count(result.group_numerator),
+        comparison_numerator=suppress_count(result.comparison_numerator),
         previous_value=prev_value,
         previous_comparison_value=prev_comparison,
         trend=direction,
@@ -298,7 +305,7 @@ def culture_dashboard(*, organisation: Organisation | None, year: int | None) ->
             counts = gaps.setdefault(result.organisation_id, [0, 0, 0])
             counts[2] += 1
             indicator = culture.INDICATORS.get(result.indicator)
-            if indicator is None or _is_suppressed(result.group_count, result.comparison_count):
+            if indicator is None or _result_suppressed(result):
                 continue
             if culture.is_flagged(indicator, result.value, result.comparison_value):
                 counts[0 if indicator.standard == InclusionStandard.WRES else 1] += 1
@@ -327,6 +334,37 @@ def culture_dashboard(*, organisation: Organisation | None, year: int | None) ->
         gaps_by_organisation=[OrganisationGaps(o, *gaps[o.pk]) for o in ordered if o.pk in gaps],
         is_synthetic=is_synthetic,
     )
+
+
+@dataclass(frozen=True)
+class OrganisationIndicators:
+    organisation: Organisation
+    rows: list[IndicatorRow]  # the WRES indicators then the WDES metrics it reported for the year
+
+
+def culture_year_until(day: date) -> int | None:
+    """The latest culture and inclusion year no later than `day`'s year (e.g. a board pack's period end)."""
+    return next((y for y in culture_years() if y <= day.year), None)
+
+
+def culture_indicators_by_organisation(*, year: int) -> list[OrganisationIndicators]:
+    """Each organisation's WRES and WDES rows for the year, built as on the culture dashboard (same
+    suppression, flags and trend against the year before), leaving out indicators it did not report."""
+    results: dict[int, dict[tuple[str, int], InclusionResult]] = {}
+    organisations: dict[int, Organisation] = {}
+    for result in InclusionResult.objects.filter(year__in=[year, year - 1]).select_related("organisation"):
+        results.setdefault(result.organisation_id, {})[(result.indicator, result.year)] = result
+        if result.year == year:
+            organisations[result.organisation_id] = result.organisation
+    by_organisation = []
+    for organisation in sorted(organisations.values(), key=lambda o: o.name):
+        found = results[organisation.pk]
+        rows = [
+            _indicator_row(i, found.get((i.code, year)), found.get((i.code, year - 1)))
+            for i in culture.WRES_INDICATORS + culture.WDES_METRICS
+        ]
+        by_organisation.append(OrganisationIndicators(organisation, [r for r in rows if not r.missing]))
+    return by_organisation
 
 
 # --- Workforce metrics: system, sector and organisation figures with SPC ---------------------------------

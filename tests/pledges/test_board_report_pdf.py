@@ -246,6 +246,77 @@ def test_culture_and_inclusion_in_the_pack_equal_the_culture_dashboard(client, b
     assert gaps and scores
     for row in gaps + scores:
         assert f" {row} " in flat, row
+    # Each organisation's indicator rows, as the dashboard selector gives them (demo WRES 2 is big enough).
+    from workforce.models import Organisation
+
+    year = workforce_selectors.culture_years()[0]
+    uhl = Organisation.objects.get(code="uhl")
+    wres2 = workforce_selectors.culture_dashboard(organisation=uhl, year=year).wres[1]
+    assert wres2.indicator.code == "wres-2" and not wres2.suppressed
+    table = flat[flat.index(f"{uhl.short_name}: WRES indicators and WDES metrics, {year}") :]
+    assert f"{wres2.value:.2f} 1.00 (parity) {wres2.previous_value:.2f}" in table[:1500], table[:1500]
+
+
+def _culture_section(html: str) -> str:
+    start = html.index('id="section-culture"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_the_packs_culture_section_has_each_organisations_indicators_for_the_year_of_its_period(
+    board_member,
+):
+    from tests.factories import OrganisationFactory
+    from tests.workforce.import_factories import InclusionResultFactory, StaffSurveyScoreFactory
+
+    uhl = OrganisationFactory(code="uhl", name="UHL trust", short_name="UHL")
+    lpt = OrganisationFactory(code="lpt", name="LPT trust", short_name="LPT")
+    InclusionResultFactory(organisation=uhl, year=2024, indicator="wres-2", value="1.412")
+    InclusionResultFactory(organisation=uhl, year=2025, indicator="wres-2", value="1.337")
+    InclusionResultFactory(
+        organisation=uhl, year=2025, indicator="wres-6", value="31.4", comparison_value="22.9"
+    )
+    InclusionResultFactory(
+        organisation=lpt,
+        year=2025,
+        indicator="wdes-2",
+        standard="wdes",
+        value="1.777",
+        comparison_numerator=5,
+    )
+    InclusionResultFactory(organisation=uhl, year=2026, indicator="wres-2", value="0.555")  # after the period
+    StaffSurveyScoreFactory(organisation=uhl, year=2025, theme="team", score="6.84", respondents=6)
+    StaffSurveyScoreFactory(organisation=lpt, year=2025, theme="team", score="7.12", respondents=400)
+    report = make_report(board_member, period_start=dt.date(2025, 4, 1), period_end=dt.date(2025, 12, 1))
+    report.sections = ["culture"]
+    section = re.sub(r"\s+", " ", _culture_section(services.board_report_html(report)))
+
+    # The dashboard selector's own rows for 2025, the latest year up to the end of the period, not 2026.
+    wres = {
+        row.indicator.code: row
+        for row in workforce_selectors.culture_dashboard(organisation=uhl, year=2025).wres
+    }
+    assert f"{wres['wres-2'].value:.2f}" == "1.34" and wres["wres-2"].flagged
+    assert "Figures for 2025" in section and "0.56" not in section
+    uhl_table = section[section.index("UHL: WRES indicators and WDES metrics, 2025") :].split("</table>")[0]
+    assert re.search(
+        r"WRES 2: Relative likelihood of White applicants[^<]*</th> ?<td class=\"num\">1.34</td> ?"
+        r"<td class=\"num\">1.00 \(parity\)</td> ?<td class=\"num\">1.41</td> ?<td>Fairer</td> ?"
+        r"<td><strong>Gap flagged</strong></td>",
+        uhl_table,
+    ), uhl_table
+    assert '<td class="num">31.4%</td><td class="num">22.9%</td>' in uhl_table
+    assert "WDES" not in uhl_table.split("</caption>")[1]  # indicators not reported are left out
+    # Built from 5 disabled applicants appointed: shown as *, not flagged.
+    lpt_table = section[section.index("LPT: WRES indicators and WDES metrics, 2025") :].split("</table>")[0]
+    assert '<td class="num">*</td>' in lpt_table and "Not shown: small numbers" in lpt_table
+    assert "1.78" not in section
+    # The survey matrix: 6 respondents give *, 400 give the score.
+    matrix = section[section.index("NHS Staff Survey 2025") :].split("</table>")[0]
+    assert '<th scope="row">UHL</th>' in matrix and '<td class="num">*</td>' in matrix
+    assert "6.8" not in matrix and '<td class="num">7.1</td>' in matrix
+    parser = _ThScopes()
+    parser.feed(section)
+    assert parser.th and all(scope in {"row", "col"} for scope in parser.th)
 
 
 def test_pledge_progress_in_the_pack_equals_the_board_overview(client, board_member):

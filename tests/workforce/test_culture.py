@@ -139,3 +139,76 @@ def test_inclusion_results_are_checked_against_the_indicator_list(fields, field,
     with pytest.raises(ValidationError) as error:
         result.full_clean()
     assert error.value.message_dict[field] == [message]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("field", "appointed", "suppressed"),
+    [
+        ("group_numerator", 7, True),
+        ("group_numerator", 8, False),
+        ("comparison_numerator", 7, True),
+        ("comparison_numerator", 8, False),
+        ("group_numerator", 0, False),  # 0 stays 0: nobody appointed is not a small number
+    ],
+)
+def test_a_likelihood_built_from_1_to_7_applicants_appointed_is_suppressed(field, appointed, suppressed):
+    # 100 shortlisted in each group, so only the number appointed can suppress the figure.
+    org = OrganisationFactory()
+    InclusionResultFactory(organisation=org, year=2024, indicator="wres-2", value="1.2", **{field: 40})
+    InclusionResultFactory(organisation=org, year=2025, indicator="wres-2", value="1.5", **{field: appointed})
+    dashboard = selectors.culture_dashboard(organisation=org, year=2025)
+    row = dashboard.wres[1]
+    assert row.indicator.code == "wres-2"
+    assert row.suppressed is suppressed
+    assert getattr(row, field) == (SUPPRESSED if suppressed else (10 if appointed == 8 else 0))
+    if suppressed:
+        assert (row.value, row.flagged, row.trend) == (SUPPRESSED, False, "")
+        assert [c.headline for c in dashboard.history[1].cells] == [D("1.2"), SUPPRESSED]
+        assert dashboard.gaps_by_organisation[0].wres_flagged == 0
+        (by_org,) = selectors.culture_indicators_by_organisation(year=2025)
+        assert by_org.rows[0].value == SUPPRESSED
+    else:
+        assert (row.value, row.flagged, row.trend) == (D("1.5"), True, "worse")
+        assert dashboard.gaps_by_organisation[0].wres_flagged == 1
+    # Last year's figure is suppressed by its own appointments too.
+    InclusionResultFactory(organisation=org, year=2026, indicator="wres-2", value="1.0")
+    row = selectors.culture_dashboard(organisation=org, year=2026).wres[1]
+    assert row.previous_value == (SUPPRESSED if suppressed else D("1.5"))
+
+
+@pytest.mark.django_db
+def test_applicants_appointed_cannot_be_more_than_those_shortlisted():
+    from django.core.exceptions import ValidationError
+    from django.db import IntegrityError, transaction
+
+    from workforce.models import InclusionResult
+
+    values = {"standard": "wres", "indicator": "wres-2", "year": 2025, "value": 1, "group_count": 20}
+    result = InclusionResult(organisation=OrganisationFactory(), group_numerator=21, **values)
+    with pytest.raises(ValidationError) as error:
+        result.full_clean()
+    assert error.value.message_dict["group_numerator"] == ["Cannot be more than the people counted (20)."]
+    result.group_numerator = 20
+    result.full_clean()
+    with transaction.atomic(), pytest.raises(IntegrityError):
+        InclusionResultFactory(comparison_count=10, comparison_numerator=11)
+
+
+@pytest.mark.django_db
+def test_demo_appointment_likelihoods_match_their_appointed_and_shortlisted_counts():
+    from workforce.demo import seed_culture, seed_reference_data
+    from workforce.models import InclusionResult
+
+    seed_reference_data()
+    seed_culture()
+    results = InclusionResult.objects.filter(indicator__in=["wres-2", "wdes-2"])
+    assert results.exists()
+    for r in results:
+        assert r.group_numerator <= r.group_count and r.comparison_numerator <= r.comparison_count
+        expected = (D(r.group_numerator) / r.group_count) / (D(r.comparison_numerator) / r.comparison_count)
+        assert abs(r.value - expected) < D("0.001"), r
+    # Other indicators have no second count per group.
+    assert not InclusionResult.objects.exclude(indicator__in=["wres-2", "wdes-2"]).filter(
+        group_numerator__isnull=False
+    )

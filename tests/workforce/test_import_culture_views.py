@@ -290,3 +290,54 @@ def test_a_failed_import_says_nothing_was_imported(client, academy_admin, ready_
     assert "Nothing was imported: the database went away" in page
     assert "Whole file" in page
     assert "Confirm and import" not in page
+
+
+def test_survey_scores_from_1_to_7_respondents_show_as_an_explained_star(client, board_member):
+    uhl = OrganisationFactory(code="uhl", name="UHL trust", short_name="UHL")
+    StaffSurveyScoreFactory(organisation=uhl, year=2025, theme="team", score="6.80", respondents=7)
+    StaffSurveyScoreFactory(organisation=uhl, year=2024, theme="team", score="6.50", respondents=5)
+    StaffSurveyScoreFactory(organisation=uhl, year=2025, theme="morale", score="5.90", respondents=8)
+    client.force_login(board_member)
+
+    page = client.get(reverse("workforce:culture"), {"organisation": uhl.pk, "year": 2025}).content.decode()
+    star = (
+        '<span title="Suppressed: small numbers">*</span>'
+        '<span class="nhsuk-u-visually-hidden"> (not shown: small numbers)</span>'
+    )
+    survey = page[page.index('id="survey"') : page.index("</table>", page.index('id="survey"'))]
+    team = survey[survey.index("We are a team") :].split("</tr>")[0]
+    # This year's and last year's scores are both hidden, and so is the change between them.
+    assert team.count(star) == 2 and "6.80" not in page and "6.50" not in page
+    assert ">5.90<" in survey  # 8 respondents are enough
+    matrix = page[page.index('id="survey-by-organisation"') :]
+    assert star in matrix and "6.8" not in matrix and ">5.9<" in matrix
+
+
+def test_the_culture_page_shows_applicants_appointed_and_hides_a_likelihood_built_from_few(
+    client, board_member
+):
+    uhl = OrganisationFactory(code="uhl", name="UHL trust", short_name="UHL")
+    InclusionResultFactory(
+        organisation=uhl,
+        year=2025,
+        indicator="wres-2",
+        value="1.60",
+        group_numerator=40,
+        comparison_numerator=3,
+    )
+    InclusionResultFactory(
+        organisation=uhl, year=2025, indicator="wdes-2", standard="wdes", value="1.45",
+        group_numerator=42, comparison_numerator=8,
+    )  # fmt: skip
+    client.force_login(board_member)
+
+    page = client.get(reverse("workforce:culture"), {"organisation": uhl.pk, "year": 2025}).content.decode()
+    wres = page[page.index('id="wres"') : page.index("</table>", page.index('id="wres"'))]
+    assert (
+        "1.60" not in page
+        and "BME applicants appointed: *" in wres
+        and "White applicants appointed: 40" in wres
+    )
+    wdes = page[page.index('id="wdes"') : page.index("</table>", page.index('id="wdes"'))]
+    assert "1.45" in wdes and "Disabled applicants appointed: 10" in wdes
+    assert "1 gap flagged" in page  # WDES 2 only
