@@ -373,7 +373,7 @@ class MetricSeries:
     def conclusion(self) -> str:
         """One sentence stating what the chart shows (the text alternative starts with it)."""
         name = f"{self.metric.name} ({self.scope})"
-        return spc.describe(self.spc, name=name, unit=unit_suffix(self.metric))
+        return spc.describe(self.spc, name=name, unit=unit_suffix(self.metric), period="months")
 
 
 @dataclass(frozen=True)

@@ -85,6 +85,8 @@ def test_summaries_cover_every_metric_with_latest_value_changes_and_icons(orgs):
     assert sickness.spc.lower < 4.5 < sickness.spc.upper
     assert sickness.assurance == spc.ASSURANCE_HIT_OR_MISS
     assert "special cause concern" in sickness.conclusion
+    # A monthly series counts months, not points, in its sentence.
+    assert "consecutive increasing months" in sickness.conclusion, sickness.conclusion
     empty = next(s for s in summaries if s.code == "agency-spend")
     assert empty.latest_value is None and empty.series.points == ()
 
