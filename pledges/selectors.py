@@ -94,7 +94,7 @@ class MetricResult:
     @property
     def sentence(self) -> str:
         unit = "%" if self.metric.unit == MetricDefinition.Unit.PERCENT else ""
-        return spc.describe(self.spc, name=self.metric.name, unit=unit)
+        return spc.describe(self.spc, name=self.metric.name, unit=unit, period="months")
 
 
 Summaries = dict[int, workforce_selectors.MetricSummary]

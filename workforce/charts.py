@@ -118,7 +118,6 @@ def format_value(value: float | None, unit: str, *, signed: bool = False) -> str
         return "–"
     if isinstance(value, str):  # already suppressed ("*")
         return value
-    sign = "+" if signed and value > 0 else ("−" if value < 0 else "")
     magnitude = abs(value)
     if unit == "percent":
         text = f"{magnitude:,.1f}%"
@@ -135,6 +134,9 @@ def format_value(value: float | None, unit: str, *, signed: bool = False) -> str
         text = f"{magnitude:,.2f}"
     else:
         text = f"{magnitude:,.1f}"
+    # The sign follows the figure as shown: a change that rounds to zero has none ("0.0 points", not "−0.0").
+    shows_zero = not any(digit in text for digit in "123456789")
+    sign = "" if shows_zero else ("+" if signed and value > 0 else ("−" if value < 0 else ""))
     if signed and unit == "percent":
         text = text[:-1] + " points"
     return sign + text

@@ -372,6 +372,23 @@ def culture_indicators_by_organisation(*, year: int) -> list[OrganisationIndicat
 # System-level figures are recomputed from summed raw counts (sum of numerators over sum of denominators for
 # ratio metrics), never averaged from organisations' rates. Each selector runs ONE grouped query over
 # observations, whatever the number of metrics, organisations or months, plus one for the definitions.
+#
+# A month is only added up once every organisation expected has reported it: organisations import at
+# different times, and a month summed over some of them would show as a sharp fall (and SPC would call it
+# special cause). The same grouped query counts the organisations behind each month; see _incomplete_months.
+
+# How long an organisation may be late before the figures stop waiting for it (it may have merged, closed or
+# left the data collection): after this many months it is no longer expected.
+LATE_REPORTING_MONTHS = 3
+
+
+@dataclass(frozen=True)
+class IncompleteMonth:
+    """A trailing month left out of a series because not every expected organisation has reported it."""
+
+    month: date
+    reported: int  # organisations with figures for the month (in the series' scope)
+    expected: int
 
 
 @dataclass(frozen=True)
@@ -394,6 +411,8 @@ class MetricSeries:
     # A breakdown (a sector, an organisation or a staff group) of a metric that counts people, with a month
     # of 1 to 7 people: its figures, chart and icons are not shown (small-number suppression).
     small_numbers: bool = False
+    # The latest months left out because some organisations have not reported them yet, oldest first.
+    incomplete: tuple[IncompleteMonth, ...] = ()
 
     @property
     def months(self) -> list[date]:
@@ -411,7 +430,17 @@ class MetricSeries:
     def conclusion(self) -> str:
         """One sentence stating what the chart shows (the text alternative starts with it)."""
         name = f"{self.metric.name} ({self.scope})"
-        return spc.describe(self.spc, name=name, unit=unit_suffix(self.metric))
+        return spc.describe(self.spc, name=name, unit=unit_suffix(self.metric), period="months")
+
+    @property
+    def incomplete_note(self) -> str:
+        """e.g. "November 2026 is not shown: 3 of 9 organisations have reported so far." ("" if none)."""
+        if not self.incomplete:
+            return ""
+        months = _join_words([f"{i.month:%B %Y}" for i in self.incomplete])
+        counts = _join_words([f"{i.reported} of {i.expected}" for i in self.incomplete])
+        verb = "is" if len(self.incomplete) == 1 else "are"
+        return f"{months} {verb} not shown: {counts} organisations have reported so far."
 
 
 @dataclass(frozen=True)
@@ -443,6 +472,10 @@ class MetricSummary:
     def suppressed(self) -> bool:
         """Not shown: a breakdown of people with a month of 1 to 7 people."""
         return self.series.small_numbers
+
+    @property
+    def incomplete_note(self) -> str:
+        return self.series.incomplete_note
 
     @property
     def is_concern(self) -> bool:
@@ -477,6 +510,10 @@ class OrganisationFigure:
     display_denominator: float | int | str | None
     display_change: float | str | None
     includes_synthetic: bool = False
+
+
+def _join_words(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 UNIT_SUFFIX = {"percent": "%", "count": "people", "wte": "WTE", "gbp": "", "ratio": ""}
@@ -517,6 +554,10 @@ def _sums(qs, *group_by: str):
             # Counts a column the covering indexes include (not id), so PostgreSQL can answer from the
             # index alone (an index-only scan) once the table is vacuumed.
             synthetic=Count("is_synthetic", filter=Q(is_synthetic=True)),
+            # How many organisations reported the month, to hold back a month some have not reported yet.
+            # Not DISTINCT (which makes PostgreSQL sort instead of hash): a scope has one row per metric,
+            # organisation and month (organisation totals or one staff group; see the unique constraints).
+            organisations=Count("organisation_id"),
         )
         .order_by()
     )
@@ -548,18 +589,51 @@ def _is_small(metric: MetricDefinition, point: MetricPoint) -> bool:
     return any(suppression.suppress_count(max(int(c.to_integral_value()), 0)) == SUPPRESSED for c in counts)
 
 
+def _incomplete_months(by_month: dict[date, list]) -> tuple[IncompleteMonth, ...]:
+    """The trailing months of a series that not every expected organisation has reported yet, oldest first.
+
+    Expected: as many organisations as reported the best-covered month of the series (in its scope and
+    period) from LATE_REPORTING_MONTHS before its latest month up to the latest. Going back from the latest
+    month, each month that fewer organisations reported is incomplete, until one that all of them reported.
+    So an organisation joining adds to the count without holding anything back, and one that stops
+    reporting holds the figures back for at most LATE_REPORTING_MONTHS months. Organisations are counted,
+    not named (to keep one small grouped query): a late one is missed only if a new one joins that month.
+
+    Only trailing months are left out. A month in the middle of the series that an organisation missed
+    stays in: waiting will not fill it (importing the month will), and leaving it out would join the months
+    either side as if they were consecutive. The organisation breakdown shows who is missing.
+    """
+    if not by_month:
+        return ()
+    months = sorted(by_month)
+    since = _month_shift(months[-1], -LATE_REPORTING_MONTHS)
+    expected = max(by_month[m][3] for m in months if m >= since)
+    incomplete = []
+    for month in reversed(months):
+        reported = by_month[month][3]
+        if reported >= expected:
+            break
+        incomplete.append(IncompleteMonth(month, reported, expected))
+    return tuple(reversed(incomplete))
+
+
 def _series(
     metric: MetricDefinition, by_month: dict[date, list], *, scope: str, breakdown: bool = False
 ) -> MetricSeries:
-    """by_month: month -> [num, den, synthetic count] already summed.
+    """by_month: month -> [num, den, synthetic count, organisations] already summed.
 
     ``breakdown``: the series is one part of the LLR system (a sector, an organisation or a staff group),
     so a metric that counts people is suppressed when any month has 1 to 7 people.
+    Trailing months not every expected organisation has reported are left out (see _incomplete_months).
     """
+    incomplete = _incomplete_months(by_month)
+    left_out = {i.month for i in incomplete}
     points = []
     synthetic = False
     for month in sorted(by_month):
-        num, den, synth = by_month[month]
+        if month in left_out:
+            continue
+        num, den, synth, _ = by_month[month]
         value = _value(metric, num, den)
         if value is None:
             continue
@@ -575,7 +649,7 @@ def _series(
         ]
     months = [p.month for p in points]
     result = spc.analyse([p.value for p in points], **_spc_options(metric, months))
-    return MetricSeries(metric, tuple(points), result, synthetic, scope, small)
+    return MetricSeries(metric, tuple(points), result, synthetic, scope, small, incomplete)
 
 
 def _month_shift(month: date, months: int) -> date:
@@ -613,15 +687,19 @@ def metric_summary_for(series: MetricSeries) -> MetricSummary:
 
 
 def _accumulate(rows, key) -> dict:
-    """Sum grouped rows into {key(row): {month: [num, den, synthetic]}}."""
+    """Sum grouped rows into {key(row): {month: [num, den, synthetic, organisations]}}.
+
+    Organisation counts add up across groups because each organisation is in one sector.
+    """
     out: dict = {}
     for row in rows:
-        bucket = out.setdefault(key(row), {}).setdefault(row["month"], [Decimal(0), None, 0])
+        bucket = out.setdefault(key(row), {}).setdefault(row["month"], [Decimal(0), None, 0, 0])
         if row["num"] is not None:
             bucket[0] += row["num"]
         if row["den"] is not None:
             bucket[1] = (bucket[1] or Decimal(0)) + row["den"]
         bucket[2] += row["synthetic"]
+        bucket[3] += row["organisations"]
     return out
 
 
@@ -671,6 +749,15 @@ class WorkforceDashboard:
     sectors: list[tuple[str, str]]  # (sector value, label) shown side by side
     includes_synthetic: bool
     latest_month: date | None
+
+    @property
+    def incomplete_notes(self) -> list[tuple[str, list[MetricDefinition]]]:
+        """Each note on months left out of the scope's figures, with the metrics it applies to."""
+        notes: dict[str, list[MetricDefinition]] = {}
+        for row in self.rows:
+            if row.system.incomplete_note:
+                notes.setdefault(row.system.incomplete_note, []).append(row.metric)
+        return list(notes.items())
 
 
 # NHS and adult social care always side by side; other sectors appear when they have figures in scope.

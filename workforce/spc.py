@@ -478,7 +478,7 @@ def _trailing_run(points: Sequence[SpcPoint], same: Callable[[SpcPoint, SpcPoint
     return count
 
 
-def _reasons(points: Sequence[SpcPoint], unit: str) -> list[str]:
+def _reasons(points: Sequence[SpcPoint], unit: str, period: str) -> list[str]:
     latest = points[-1]
     reasons = []
     if RULE_OUTSIDE_LIMITS in latest.rules:
@@ -499,16 +499,16 @@ def _reasons(points: Sequence[SpcPoint], unit: str) -> list[str]:
         side = _HIGH if high else _LOW
         beyond = sum(1 for p in points[-3:] if _compare(p.value, line) == side)
         where = "above the upper" if high else "below the lower"
-        reasons.append(f"{beyond} of the last 3 points are {where} two-sigma line")
+        reasons.append(f"{beyond} of the last 3 {period} are {where} two-sigma line")
     if RULE_SHIFT in latest.rules:
         assert latest.mean is not None
         side = _compare(latest.value, latest.mean)
         length = _trailing_run(points, lambda prev, cur: _compare(prev.value, prev.mean) == side)
-        reasons.append(f"{length} points {'above' if side > 0 else 'below'} the mean")
+        reasons.append(f"{length} {period} {'above' if side > 0 else 'below'} the mean")
     if RULE_TREND in latest.rules:
         step = _compare(latest.value, points[-2].value)
         length = _trailing_run(points, lambda prev, cur: _compare(cur.value, prev.value) == step)
-        reasons.append(f"{length} consecutive {'increasing' if step > 0 else 'decreasing'} points")
+        reasons.append(f"{length} consecutive {'increasing' if step > 0 else 'decreasing'} {period}")
     return reasons
 
 
@@ -518,11 +518,13 @@ def _join(parts: list[str]) -> str:
     return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
-def describe(result: SpcResult, *, name: str, unit: str = "") -> str:
+def describe(result: SpcResult, *, name: str, unit: str = "", period: str = "points") -> str:
     """One factual sentence summarising ``result`` for a metric called ``name``.
 
     e.g. "Turnover shows special cause improvement: 7 points below the mean." or
     "Sickness absence shows common cause variation; the target of 4.5% is hit or miss."
+    ``period`` is the plural noun for the points in the rule counts: "months" for a monthly series gives
+    "7 months below the mean", as board papers say.
     """
     if not result.points:
         return f"{name} has no data to analyse."
@@ -533,7 +535,7 @@ def describe(result: SpcResult, *, name: str, unit: str = "") -> str:
             sentence += " (run chart: too few points for process limits)"
     else:
         sentence = f"{name} {_VARIATION_PHRASES[result.variation_icon]}"
-        reasons = _reasons(points, unit)
+        reasons = _reasons(points, unit, period)
         if reasons:
             sentence += ": " + _join(reasons)
     if result.target is not None:

@@ -373,3 +373,24 @@ def test_the_appendix_gives_each_phases_mean_and_limits_once_not_on_every_month(
         assert appendix.count(text) == 1
     for row in rows:
         assert f'<th scope="row">{row.month:%b %Y}</th><td class="num">{row.value}</td>' in appendix
+
+
+def test_the_pack_says_which_months_are_held_back_for_organisations_yet_to_report(board_member):
+    """The pack uses the dashboard's selector, so it leaves out the same months and says so."""
+    from django.template.loader import render_to_string
+
+    from pledges import report_sections
+    from workforce.models import MetricDefinition, Observation, Organisation
+
+    seed_metrics(end=END, months=14, codes=["headcount"])
+    # UHL and LPT have imported March 2027, inside the pack's period; EMAS has not yet.
+    headcount = MetricDefinition.objects.get(code="headcount")
+    march = dt.date(2027, 3, 1)
+    for org in Organisation.objects.filter(code__in=["uhl", "lpt"]):
+        Observation.objects.create(metric=headcount, organisation=org, month=march, numerator=1300)
+    report = make_report(board_member, period_end=march, sections=[BoardReportSection.WORKFORCE_METRICS])
+    (built,) = report_sections.build_sections(report)
+    panel = next(p for p in built.context["panels"] if p.summary.metric.code == "headcount")
+    assert panel.summary.latest_month == END
+    html = render_to_string(built.section.template, {"built": built, "ctx": built.context})
+    assert "March 2027 is not shown: 2 of 3 organisations have reported so far." in html

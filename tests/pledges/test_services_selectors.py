@@ -62,6 +62,14 @@ def test_metric_results_recompute_ratios_from_summed_counts_and_run_spc():
     assert result.spc.is_run_chart  # fewer than 13 points
 
 
+def test_metric_result_sentence_counts_months():
+    metric = MetricFactory()
+    # STEADY_TEN then 7 months at 9%: a shift below the mean, told in months as the board papers say.
+    add_series(metric, STEADY_TEN + [9.0] * 7)
+    sentence = selectors.metric_results({metric.pk: None})[metric.pk].sentence
+    assert "7 months below the mean" in sentence, sentence
+
+
 @pytest.mark.parametrize(
     ("target", "assurance"),
     [(Decimal("5"), spc.ASSURANCE_FAIL), (Decimal("20"), spc.ASSURANCE_PASS), (Decimal("10"), "hit_or_miss")],

@@ -140,6 +140,13 @@ def test_assurance_icon_mapping():
         (58143.78, "wte", False, "58,143.8"),
         (None, "wte", False, "–"),
         ("*", "count", False, "*"),
+        # Rounded first, then signed: a change too small to show is zero, without a sign.
+        (-0.04, "percent", True, "0.0 points"),
+        (0.04, "percent", True, "0.0 points"),
+        (-0.4, "count", True, "0"),
+        (-0.004, "ratio", False, "0.00"),
+        (-0.05, "wte", True, "−0.1"),
+        (0.06, "percent", True, "+0.1 points"),
     ],
 )
 def test_format_value(value, unit, signed, text):

@@ -85,6 +85,8 @@ def test_summaries_cover_every_metric_with_latest_value_changes_and_icons(orgs):
     assert sickness.spc.lower < 4.5 < sickness.spc.upper
     assert sickness.assurance == spc.ASSURANCE_HIT_OR_MISS
     assert "special cause concern" in sickness.conclusion
+    # A monthly series counts months, not points, in its sentence.
+    assert "consecutive increasing months" in sickness.conclusion, sickness.conclusion
     empty = next(s for s in summaries if s.code == "agency-spend")
     assert empty.latest_value is None and empty.series.points == ()
 
@@ -174,3 +176,93 @@ def test_breakdown_suppresses_small_counts_of_people(orgs):
     wte = selectors.metric_breakdown(metric="wte")[0]
     assert wte.display_value == pytest.approx(4.2)
     assert not wte.suppressed
+
+
+# --- Months not every organisation has reported yet ---------------------------------------------------------
+
+
+def test_a_latest_month_one_organisation_has_not_reported_is_left_out_of_system_figures(
+    orgs, django_assert_num_queries
+):
+    # BIG and SMALL have imported May 2021 (month 13); CARE has not yet.
+    add_series("headcount", orgs["nhs_big"], [1000] * 14)
+    add_series("headcount", orgs["nhs_small"], [200] * 14)
+    add_series("headcount", orgs["asc"], [500] * 13)
+    note = "May 2021 is not shown: 2 of 3 organisations have reported so far."
+
+    series = selectors.metric_series(metric="headcount")
+    # Summed over two organisations May would fall to 1,200 and show as special cause concern.
+    assert series.months[-1] == month(12)
+    assert series.values == [1700] * 13
+    assert len(series.spc.points) == 13
+    assert series.spc.variation_icon == spc.COMMON_CAUSE
+    assert series.incomplete == (selectors.IncompleteMonth(month(13), 2, 3),)
+    assert series.incomplete_note == note
+
+    summary = next(s for s in selectors.metric_summaries() if s.code == "headcount")
+    assert (summary.latest_month, summary.latest_value, summary.change) == (month(12), 1700, 0)
+    assert summary.incomplete_note == note
+
+    with django_assert_num_queries(3):  # the same queries as before: the organisations are counted in SQL
+        dashboard = selectors.workforce_dashboard()
+    row = next(r for r in dashboard.rows if r.metric.code == "headcount")
+    assert row.system.latest_month == month(12)
+    assert dashboard.latest_month == month(12)
+    assert dashboard.incomplete_notes == [(note, [row.metric])]
+    # The NHS has reported May in full; adult social care's figures end in April with nothing left out.
+    nhs, asc = row.by_sector
+    assert (nhs.latest_month, nhs.latest_value, nhs.incomplete_note) == (month(13), 1200, "")
+    assert (asc.latest_month, asc.incomplete_note) == (month(12), "")
+    assert selectors.metric_series(metric="headcount", sector=Sector.NHS).months[-1] == month(13)
+
+    # Per organisation nothing changes: each organisation's own latest month.
+    latest = {
+        f.organisation.short_name: f.latest_month for f in selectors.metric_breakdown(metric="headcount")
+    }
+    assert latest == {"BIG": month(13), "SMALL": month(13), "CARE": month(12)}
+
+
+def test_several_trailing_months_can_be_incomplete_and_a_new_organisation_holds_nothing_back(orgs):
+    add_series("leavers", orgs["nhs_big"], [30] * 6)
+    add_series("leavers", orgs["nhs_small"], [20] * 5)
+    add_series("leavers", orgs["asc"], [10] * 4)
+    series = selectors.metric_series(metric="leavers")
+    assert series.months == [month(i) for i in range(4)]
+    assert series.incomplete_note == (
+        "August 2020 and September 2020 are not shown: 2 of 3 and 1 of 3 organisations have reported so far."
+    )
+    # An organisation that starts reporting adds to the count; the month is complete once the others are in.
+    add_series("leavers", orgs["nhs_small"], [20], start=month(5))
+    add_series("leavers", orgs["asc"], [10, 10], start=month(4))
+    add_series("leavers", OrganisationFactory(code="new", sector=Sector.VOLUNTARY), [5], start=month(5))
+    series = selectors.metric_series(metric="leavers")
+    assert series.months[-1] == month(5)
+    assert series.values[-1] == 65
+    assert series.incomplete == ()
+
+
+def test_a_month_missed_in_the_middle_of_the_series_stays_in(orgs):
+    # CARE missed month 5 but has reported since: only trailing months wait for organisations, so month 5
+    # stays in (summed over those who reported it) and the breakdown shows CARE's gap.
+    add_series("headcount", orgs["nhs_big"], [1000] * 14)
+    add_series("headcount", orgs["asc"], [500] * 5)
+    add_series("headcount", orgs["asc"], [500] * 8, start=month(6))
+    series = selectors.metric_series(metric="headcount")
+    assert series.months == [month(i) for i in range(14)]
+    assert series.values[5] == 1000
+    assert series.incomplete == ()
+
+
+def test_an_organisation_that_stops_reporting_is_no_longer_waited_for_after_a_few_months(orgs):
+    late = selectors.LATE_REPORTING_MONTHS
+    add_series("headcount", orgs["nhs_big"], [1000] * 14)
+    add_series("headcount", orgs["asc"], [500] * (14 - late - 1))  # its last month is month(13 - late - 1)
+    # Up to LATE_REPORTING_MONTHS months later it is still expected: those months are held back.
+    waiting = selectors.metric_series(metric="headcount", end=month(13 - 1))
+    assert [i.month for i in waiting.incomplete] == [month(13 - late + i) for i in range(late)]
+    assert waiting.months[-1] == month(13 - late - 1)
+    # After that the figures go on without it.
+    series = selectors.metric_series(metric="headcount")
+    assert series.incomplete == ()
+    assert series.months[-1] == month(13)
+    assert series.values[-1] == 1000

@@ -11,7 +11,7 @@ from workforce.models import Sector
 from workforce.roles import Role
 
 from ..factories import OrganisationFactory, UserFactory
-from .metric_factories import add_series
+from .metric_factories import add_series, month
 
 pytestmark = pytest.mark.django_db
 
@@ -266,3 +266,35 @@ def test_one_organisation_with_few_people_is_suppressed_like_the_breakdown(clien
     assert not headcount.system.suppressed and headcount.system.latest_value == 1026
     # ...but the adult social care column beside it (Care alone) is suppressed.
     assert [s.suppressed for s in headcount.by_sector] == [False, True]
+
+
+def test_a_month_not_every_organisation_has_reported_is_held_back_with_a_note(client, figures):
+    # UHL has imported February 2022; Care has not yet.
+    add_series("headcount", figures["nhs"], [1022], start=month(22))
+    note = "February 2022 is not shown: 1 of 2 organisations have reported so far."
+    client.force_login(UserFactory(roles=[Role.BOARD_MEMBER]))
+
+    response = client.get(reverse("workforce:dashboard"))
+    page = response.content.decode()
+    notice = page[page.index('id="incomplete-months"') :].split("</div>", 1)[0]
+    assert note in notice
+    assert (
+        f'href="{reverse("workforce:metric", kwargs={"code": "headcount"})}">Staff in post (headcount)</a>'
+        in (notice)
+    )
+    assert "Sickness absence rate" not in notice  # both organisations have reported its months
+    row = page[page.index('data-metric="headcount"') :].split("</tr>", 1)[0]
+    assert "Jan 2022" in row and "Feb 2022" not in row
+
+    response = client.get(reverse("workforce:metric", kwargs={"code": "headcount"}))
+    page = response.content.decode()
+    assert note in page[page.index('id="incomplete-months"') :].split("</div>", 1)[0]
+    assert response.context["summary"].latest_month == month(21)
+    assert len(response.context["chart"].rows) == 22
+    # The breakdown by organisation is not held back: UHL's own latest month is February.
+    months = {row["organisation"]: row["month"] for row in response.context["table"].data.data}
+    assert months == {"UHL": "February 2022", "Care": "January 2022"}
+
+    # Where everyone has reported there is no note.
+    page = client.get(reverse("workforce:metric", kwargs={"code": "sickness-absence"})).content.decode()
+    assert 'id="incomplete-months"' not in page

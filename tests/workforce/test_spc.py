@@ -500,6 +500,22 @@ def test_describe_shift_improvement():
     )
 
 
+def test_describe_counts_in_the_period_noun_given():
+    # Monthly series (the workforce selectors) say "months"; the default stays "points".
+    shift = fixed([11] * 6, direction="down")
+    assert describe(shift, name="Turnover", period="months") == (
+        "Turnover shows special cause improvement: 7 months below the mean."
+    )
+    falling = fixed([16, 15, 14, 11, 10, 9], direction="down")
+    assert describe(falling, name="Agency spend", period="months") == (
+        "Agency spend shows special cause improvement: 6 consecutive decreasing months."
+    )
+    assert describe(fixed([20, 13, 20]), name="Vacancy rate", period="months") == (
+        "Vacancy rate shows special cause variation (high): 2 of the last 3 months are above the upper "
+        "two-sigma line."
+    )
+
+
 def test_describe_common_cause_with_hit_or_miss_target():
     # [5, 4] x 7: mean 4.5, MRbar 1, limits 4.5 +/- 2.66 -> 1.84 / 7.16; target 4.5 between them.
     result = analyse([5.0, 4.0] * 7, direction="down", target=4.5)
