@@ -546,6 +546,7 @@ class ReachRow:
 
 
 def _rate_text(completed: int, enrolled: int) -> str:
+    """The rate of the shown (rounded) counts; from the exact ones it would pin them (see suppress_rate)."""
     rate = suppress_rate(completed, enrolled)
     if rate is None:
         return ""
@@ -558,7 +559,8 @@ def reach_rows(counts: Iterable[tuple[str, int, int]]) -> list[ReachRow]:
     """Suppress (label, enrolled, completed) counts for showing on screen, in exports and in PDFs.
 
     The raw counts never leave this function: 1 to 7 becomes "*", 0 stays 0, anything else is rounded to
-    the nearest 5, and a rate is only shown when neither of its counts is suppressed.
+    the nearest 5, and a rate is only shown when neither of its counts is suppressed, and then from the
+    rounded counts.
     """
     return [
         ReachRow(
@@ -781,13 +783,6 @@ class ProgrammeFigures:
     follow_up_responses: int
     follow_up_rating: Decimal | None
 
-    @property
-    def completion_rate(self) -> str:
-        if not self.decided:
-            return ""
-        rate = Decimal(self.completed * 100) / Decimal(self.decided)
-        return f"{rate.quantize(Decimal(1), rounding=ROUND_HALF_UP)}%"
-
     # What pages show: counts of people go through small-number suppression (a programme's totals sit beside
     # the suppressed reach breakdowns, so exact small totals would let a suppressed cell be worked back).
     @property
@@ -804,12 +799,9 @@ class ProgrammeFigures:
 
     @property
     def shown_completion_rate(self) -> str:
-        """Empty before anyone has finished, "*" when built from a suppressed count, else a percentage."""
-        if not self.decided:
-            return ""
-        if suppress_rate(self.completed, self.decided) == SUPPRESSED:
-            return SUPPRESSED
-        return self.completion_rate
+        """Empty before anyone has finished, "*" when built from a suppressed count, else the percentage of
+        the shown (rounded) counts, as in the reach tables: no exact rate for anyone, admins included."""
+        return _rate_text(self.completed, self.decided)
 
 
 def programme_figures(*, programme: Programme) -> ProgrammeFigures:
