@@ -819,6 +819,57 @@ def attendance_mark(
     return len(changed)
 
 
+@dataclass(frozen=True)
+class MarkNotSaved:
+    name: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class AttendancePageResult:
+    changed: int
+    not_saved: list[MarkNotSaved]
+
+
+@transaction.atomic
+def attendance_mark_from_page(
+    *, session: Session, marks: dict[int, str], marked_by: User, today: datetime.date | None = None
+) -> AttendancePageResult:
+    """Save the marks the attendance page posted for the people still on the list.
+
+    Someone moved or withdrawn after the page loaded is left out, with the reason, instead of the whole
+    submission being refused: that would throw away every other mark the lead had just set.
+    """
+    on_list = set(session_roster(session=session).values_list("pk", flat=True))
+    stale_ids = set(marks) - on_list
+    not_saved = []
+    stale = (
+        Enrolment.objects.filter(pk__in=stale_ids, cohort_id=session.cohort_id)
+        .select_related("person", "moved_to__cohort")
+        .order_by("person__last_name", "person__first_name", "pk")
+    )
+    for enrolment in stale:
+        if enrolment.moved_to_id:
+            reason = f"moved to {enrolment.moved_to.cohort.name}"
+        elif enrolment.status == Enrolment.Status.WITHDRAWN:
+            reason = "withdrawn from this cohort"
+        else:
+            reason = "no longer has a confirmed place in this cohort"
+        not_saved.append(MarkNotSaved(name=enrolment.person.display_name, reason=reason))
+    # Not this cohort's at all (the page never lists such a row): nothing about them to name.
+    strangers = len(stale_ids) - len(not_saved)
+    if strangers:
+        not_saved.append(
+            MarkNotSaved(
+                name=f"{strangers} {'person' if strangers == 1 else 'people'}",
+                reason="not in this cohort",
+            )
+        )
+    kept = {pk: status for pk, status in marks.items() if pk in on_list}
+    changed = attendance_mark(session=session, marks=kept, marked_by=marked_by, today=today)
+    return AttendancePageResult(changed=changed, not_saved=not_saved)
+
+
 def attendance_mark_all_present(
     *, session: Session, marked_by: User, today: datetime.date | None = None
 ) -> int:

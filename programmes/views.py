@@ -1038,6 +1038,7 @@ class AttendanceView(SessionLeadObjectMixin, BreadcrumbMixin, TemplateView):
         )
 
     def post(self, request, *args, **kwargs):
+        not_saved = []
         try:
             if "all_present" in request.POST:
                 changed = services.attendance_mark_all_present(session=self.session, marked_by=request.user)
@@ -1047,13 +1048,23 @@ class AttendanceView(SessionLeadObjectMixin, BreadcrumbMixin, TemplateView):
                     for key, value in request.POST.items()
                     if key.startswith("attendance-") and key.removeprefix("attendance-").isdigit() and value
                 }
-                changed = services.attendance_mark(session=self.session, marks=marks, marked_by=request.user)
+                result = services.attendance_mark_from_page(
+                    session=self.session, marks=marks, marked_by=request.user
+                )
+                changed, not_saved = result.changed, result.not_saved
         except ValidationError as error:
             return self.render_to_response(self.get_context_data(errors=error.messages), status=400)
         messages.success(
             request,
             f"Attendance saved for {self.session}: {changed} {'change' if changed == 1 else 'changes'}.",
         )
+        if not_saved:
+            messages.warning(
+                request,
+                "Not saved, as the list changed after the page loaded: "
+                + "; ".join(f"{m.name} ({m.reason})" for m in not_saved)
+                + ".",
+            )
         return redirect("programmes:attendance", pk=self.session.pk)
 
 
