@@ -527,13 +527,34 @@ def session_save(*, session: Session) -> Session:
     return session
 
 
+def session_cancel_refusal(*, session: Session, today: datetime.date | None = None) -> str:
+    """Why this session cannot be cancelled, or "" when it can. A session that has happened stays in the
+    record (its attendance counts towards completion), so only today's and later sessions are cancelled."""
+    today = today or timezone.localdate()
+    if session.status == Session.Status.CANCELLED:
+        return "This session is already cancelled."
+    if session.date < today:
+        return (
+            f"This session was on {session.date:%-d %B %Y}, so it cannot be cancelled: "
+            "only today's and later sessions can be."
+        )
+    return ""
+
+
 @transaction.atomic
-def session_cancel(*, session: Session) -> Session:
-    """Cancel a session: everyone with a place gets a METHOD:CANCEL for it. Cancelling twice sends once."""
+def session_cancel(*, session: Session, reason: str, today: datetime.date | None = None) -> Session:
+    """Cancel a session: everyone with a place gets a METHOD:CANCEL for it, and an email with the reason.
+    Cancelling twice sends once; a session whose date has passed is refused."""
     session = Session.objects.select_for_update().select_related("cohort").get(pk=session.pk)
     if session.status == Session.Status.CANCELLED:
         return session
+    if refusal := session_cancel_refusal(session=session, today=today):
+        raise ValidationError(refusal)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Give a reason; everyone with a place is told it."})
     session.status = Session.Status.CANCELLED
+    session.cancellation_reason = reason
     session.sequence += 1
     session.save()
     for enrolment in _confirmed(session.cohort):

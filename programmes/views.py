@@ -32,6 +32,7 @@ from .calendar import calendar_filename, enrolment_calendar
 from .filters import CatalogueFilter
 from .forms import (
     CancelCohortForm,
+    CancelSessionForm,
     CertificateVerifyForm,
     CohortForm,
     CompletionOverrideForm,
@@ -305,6 +306,7 @@ class CohortView(CohortManagerMixin, BreadcrumbMixin, TemplateView):
             live=[e for e in people if e.is_live],
             left=[e for e in people if not e.is_live],
             sessions=cohort.sessions.all(),
+            today=timezone.localdate(),
             **kwargs,
         )
 
@@ -465,13 +467,37 @@ class SessionFormView(CohortManagerMixin, BreadcrumbMixin, FormView):
         return redirect("programmes:cohort", pk=self.cohort.pk)
 
 
-class SessionCancelView(CohortManagerMixin, View):
-    def post(self, request, pk, session_pk):
-        cohort = self.get_cohort(pk)
-        session = get_object_or_404(Session, pk=session_pk, cohort=cohort)
-        services.session_cancel(session=session)
-        messages.success(request, f"{session} cancelled. People with places have been told.")
-        return redirect("programmes:cohort", pk=cohort.pk)
+class SessionCancelView(CohortManagerMixin, BreadcrumbMixin, FormView):
+    """Cancel one session after confirming, with a reason (its programme's lead or an admin); everyone with
+    a place is told. A session whose date has passed cannot be cancelled."""
+
+    template_name = "programmes/session_cancel.html"
+    form_class = CancelSessionForm
+    breadcrumbs = (("Home", "home"), ("Your cohorts", "programmes:cohorts"))
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated or not request.user.has_perm(self.permission_required):
+            return self.handle_no_permission()
+        self.cohort = self.get_cohort(kwargs["pk"])
+        self.session = get_object_or_404(Session, pk=kwargs["session_pk"], cohort=self.cohort)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            cohort=self.cohort,
+            session=self.session,
+            refusal=services.session_cancel_refusal(session=self.session),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        try:
+            services.session_cancel(session=self.session, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"{self.session} cancelled. People with places have been told.")
+        return redirect("programmes:cohort", pk=self.cohort.pk)
 
 
 # --- Admin editing of workstreams and programmes ------------------------------------------------------
