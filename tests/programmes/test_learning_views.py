@@ -657,6 +657,38 @@ def test_the_programme_rating_leaves_out_cohorts_under_five_responses(world, pro
     assert figures.follow_up_rating is None and figures.follow_up_responses == 0
 
 
+def test_the_case_study_says_why_there_is_no_rating_when_there_are_enough_responses(
+    client, world, programme_lead
+):
+    """Enough responses but no question marked as the overall rating: "Shown from 5 responses" is wrong."""
+    from programmes.models import SurveyQuestion
+
+    cohort = world["cohort"]
+    overall = SurveyQuestion.objects.get(survey=world["invitation"].survey, is_overall_rating=True)
+    SurveyQuestion.objects.filter(pk=overall.pk).update(required=False)
+    invitations = [world["invitation"]]
+    for _ in range(4):
+        enrolment = place(cohort)
+        mark(cohort, enrolment, [PRESENT, PRESENT], programme_lead)
+        invitations.append(enrolment.survey_invitations.get(kind="completion"))
+    for invitation in invitations:  # the overall rating is left unanswered
+        services.survey_response_submit(invitation=invitation, answers={overall.pk: None})
+    client.force_login(programme_lead)
+    url = reverse("programmes:programme", args=[world["programme"].slug])
+
+    def figures(page):
+        return re.sub(r"<[^>]+>", " ", page[page.index("Live figures") :])
+
+    page = figures(client.get(url).content.decode())
+    assert re.search(r"Average rating\s+No answers to the overall rating question yet", page)
+    assert re.search(r"Follow-up\s+Shown from 5 responses", page)  # no follow-up responses at all
+    SurveyQuestion.objects.filter(pk=overall.pk).update(is_overall_rating=False)
+    page = figures(client.get(url).content.decode())
+    assert re.search(r"Average rating\s+No overall rating question", page)
+    assert "Shown from 5 responses" in page.split("Follow-up")[1]
+    assert "Shown from 5 responses" not in page.split("Follow-up")[0]
+
+
 def test_an_answered_question_keeps_its_type_on_the_edit_page(client, world, academy_admin):
     survey = world["invitation"].survey  # the shared default end-of-programme survey
     answer(world["invitation"], 5, "Great")
