@@ -44,6 +44,15 @@ class CancelCohortForm(forms.Form):
     )
 
 
+class CancelSessionForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Why is the session cancelled?",
+        help_text="Everyone with a place is told this in their email.",
+        error_messages={"required": "Give a reason; everyone with a place is told it."},
+    )
+
+
 class MoveForm(forms.Form):
     to_cohort = forms.ModelChoiceField(
         queryset=Cohort.objects.none(), label="Move to cohort", empty_label=None

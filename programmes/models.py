@@ -195,6 +195,7 @@ class Session(models.Model):
     ends_at = models.TimeField()
     place = models.CharField(max_length=200, blank=True, help_text="Room and site, or Online.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    cancellation_reason = models.TextField(blank=True, help_text="Why it was cancelled; people are told.")
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     sequence = models.PositiveIntegerField(default=0, editable=False)
 

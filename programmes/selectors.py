@@ -546,6 +546,7 @@ class ReachRow:
 
 
 def _rate_text(completed: int, enrolled: int) -> str:
+    """The rate of the shown (rounded) counts; from the exact ones it would pin them (see suppress_rate)."""
     rate = suppress_rate(completed, enrolled)
     if rate is None:
         return ""
@@ -558,7 +559,8 @@ def reach_rows(counts: Iterable[tuple[str, int, int]]) -> list[ReachRow]:
     """Suppress (label, enrolled, completed) counts for showing on screen, in exports and in PDFs.
 
     The raw counts never leave this function: 1 to 7 becomes "*", 0 stays 0, anything else is rounded to
-    the nearest 5, and a rate is only shown when neither of its counts is suppressed.
+    the nearest 5, and a rate is only shown when neither of its counts is suppressed, and then from the
+    rounded counts.
     """
     return [
         ReachRow(
@@ -780,13 +782,9 @@ class ProgrammeFigures:
     rating_responses: int
     follow_up_responses: int
     follow_up_rating: Decimal | None
-
-    @property
-    def completion_rate(self) -> str:
-        if not self.decided:
-            return ""
-        rate = Decimal(self.completed * 100) / Decimal(self.decided)
-        return f"{rate.quantize(Decimal(1), rounding=ROUND_HALF_UP)}%"
+    # Why a rating is not shown: too few responses, or responses but no overall rating to average.
+    rating_note: str = ""
+    follow_up_note: str = ""
 
     # What pages show: counts of people go through small-number suppression (a programme's totals sit beside
     # the suppressed reach breakdowns, so exact small totals would let a suppressed cell be worked back).
@@ -804,12 +802,9 @@ class ProgrammeFigures:
 
     @property
     def shown_completion_rate(self) -> str:
-        """Empty before anyone has finished, "*" when built from a suppressed count, else a percentage."""
-        if not self.decided:
-            return ""
-        if suppress_rate(self.completed, self.decided) == SUPPRESSED:
-            return SUPPRESSED
-        return self.completion_rate
+        """Empty before anyone has finished, "*" when built from a suppressed count, else the percentage of
+        the shown (rounded) counts, as in the reach tables: no exact rate for anyone, admins included."""
+        return _rate_text(self.completed, self.decided)
 
 
 def programme_figures(*, programme: Programme) -> ProgrammeFigures:
@@ -845,16 +840,34 @@ def programme_figures(*, programme: Programme) -> ProgrammeFigures:
         .order_by()
     )
     sums = {kind: [0, 0, 0] for kind in ("completion", "follow_up")}
+    shown_cohorts: dict[str, list[int]] = {kind: [] for kind in sums}
     for row in per_cohort:
         if row["responses"] >= MIN_RESPONSES and row["invitation__kind"] in sums:
             kind_sums = sums[row["invitation__kind"]]
             kind_sums[0] += row["responses"]
             kind_sums[1] += row["total"] or 0
             kind_sums[2] += row["answers"]
+            shown_cohorts[row["invitation__kind"]].append(row["invitation__enrolment__cohort"])
 
     def rating(kind: str) -> Decimal | None:
         responses, total, answers = sums[kind]
         return _mean(total, answers) if responses >= MIN_RESPONSES else None
+
+    def note(kind: str) -> str:
+        responses, _total, answers = sums[kind]
+        if responses < MIN_RESPONSES:
+            return f"Shown from {MIN_RESPONSES} responses"
+        if answers:
+            return ""
+        # Enough responses but nothing to average: say which, rather than "shown from 5 responses". Only
+        # asked in this case, so the page's query count does not grow with the data.
+        asked = SurveyQuestion.objects.filter(
+            is_overall_rating=True,
+            survey__invitations__kind=kind,
+            survey__invitations__enrolment__cohort__in=shown_cohorts[kind],
+            survey__invitations__response__isnull=False,
+        ).exists()
+        return "No answers to the overall rating question yet" if asked else "No overall rating question"
 
     return ProgrammeFigures(
         enrolled=totals["enrolled"],
@@ -864,6 +877,8 @@ def programme_figures(*, programme: Programme) -> ProgrammeFigures:
         rating_responses=sums["completion"][0],
         follow_up_responses=sums["follow_up"][0],
         follow_up_rating=rating("follow_up"),
+        rating_note=note("completion"),
+        follow_up_note=note("follow_up"),
     )
 
 

@@ -527,13 +527,34 @@ def session_save(*, session: Session) -> Session:
     return session
 
 
+def session_cancel_refusal(*, session: Session, today: datetime.date | None = None) -> str:
+    """Why this session cannot be cancelled, or "" when it can. A session that has happened stays in the
+    record (its attendance counts towards completion), so only today's and later sessions are cancelled."""
+    today = today or timezone.localdate()
+    if session.status == Session.Status.CANCELLED:
+        return "This session is already cancelled."
+    if session.date < today:
+        return (
+            f"This session was on {session.date:%-d %B %Y}, so it cannot be cancelled: "
+            "only today's and later sessions can be."
+        )
+    return ""
+
+
 @transaction.atomic
-def session_cancel(*, session: Session) -> Session:
-    """Cancel a session: everyone with a place gets a METHOD:CANCEL for it. Cancelling twice sends once."""
+def session_cancel(*, session: Session, reason: str, today: datetime.date | None = None) -> Session:
+    """Cancel a session: everyone with a place gets a METHOD:CANCEL for it, and an email with the reason.
+    Cancelling twice sends once; a session whose date has passed is refused."""
     session = Session.objects.select_for_update().select_related("cohort").get(pk=session.pk)
     if session.status == Session.Status.CANCELLED:
         return session
+    if refusal := session_cancel_refusal(session=session, today=today):
+        raise ValidationError(refusal)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Give a reason; everyone with a place is told it."})
     session.status = Session.Status.CANCELLED
+    session.cancellation_reason = reason
     session.sequence += 1
     session.save()
     for enrolment in _confirmed(session.cohort):
@@ -817,6 +838,57 @@ def attendance_mark(
     for enrolment in changed:
         completion_recompute(enrolment=enrolment, today=today)
     return len(changed)
+
+
+@dataclass(frozen=True)
+class MarkNotSaved:
+    name: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class AttendancePageResult:
+    changed: int
+    not_saved: list[MarkNotSaved]
+
+
+@transaction.atomic
+def attendance_mark_from_page(
+    *, session: Session, marks: dict[int, str], marked_by: User, today: datetime.date | None = None
+) -> AttendancePageResult:
+    """Save the marks the attendance page posted for the people still on the list.
+
+    Someone moved or withdrawn after the page loaded is left out, with the reason, instead of the whole
+    submission being refused: that would throw away every other mark the lead had just set.
+    """
+    on_list = set(session_roster(session=session).values_list("pk", flat=True))
+    stale_ids = set(marks) - on_list
+    not_saved = []
+    stale = (
+        Enrolment.objects.filter(pk__in=stale_ids, cohort_id=session.cohort_id)
+        .select_related("person", "moved_to__cohort")
+        .order_by("person__last_name", "person__first_name", "pk")
+    )
+    for enrolment in stale:
+        if enrolment.moved_to_id:
+            reason = f"moved to {enrolment.moved_to.cohort.name}"
+        elif enrolment.status == Enrolment.Status.WITHDRAWN:
+            reason = "withdrawn from this cohort"
+        else:
+            reason = "no longer has a confirmed place in this cohort"
+        not_saved.append(MarkNotSaved(name=enrolment.person.display_name, reason=reason))
+    # Not this cohort's at all (the page never lists such a row): nothing about them to name.
+    strangers = len(stale_ids) - len(not_saved)
+    if strangers:
+        not_saved.append(
+            MarkNotSaved(
+                name=f"{strangers} {'person' if strangers == 1 else 'people'}",
+                reason="not in this cohort",
+            )
+        )
+    kept = {pk: status for pk, status in marks.items() if pk in on_list}
+    changed = attendance_mark(session=session, marks=kept, marked_by=marked_by, today=today)
+    return AttendancePageResult(changed=changed, not_saved=not_saved)
 
 
 def attendance_mark_all_present(

@@ -32,6 +32,7 @@ from .calendar import calendar_filename, enrolment_calendar
 from .filters import CatalogueFilter
 from .forms import (
     CancelCohortForm,
+    CancelSessionForm,
     CertificateVerifyForm,
     CohortForm,
     CompletionOverrideForm,
@@ -305,6 +306,7 @@ class CohortView(CohortManagerMixin, BreadcrumbMixin, TemplateView):
             live=[e for e in people if e.is_live],
             left=[e for e in people if not e.is_live],
             sessions=cohort.sessions.all(),
+            today=timezone.localdate(),
             **kwargs,
         )
 
@@ -465,13 +467,37 @@ class SessionFormView(CohortManagerMixin, BreadcrumbMixin, FormView):
         return redirect("programmes:cohort", pk=self.cohort.pk)
 
 
-class SessionCancelView(CohortManagerMixin, View):
-    def post(self, request, pk, session_pk):
-        cohort = self.get_cohort(pk)
-        session = get_object_or_404(Session, pk=session_pk, cohort=cohort)
-        services.session_cancel(session=session)
-        messages.success(request, f"{session} cancelled. People with places have been told.")
-        return redirect("programmes:cohort", pk=cohort.pk)
+class SessionCancelView(CohortManagerMixin, BreadcrumbMixin, FormView):
+    """Cancel one session after confirming, with a reason (its programme's lead or an admin); everyone with
+    a place is told. A session whose date has passed cannot be cancelled."""
+
+    template_name = "programmes/session_cancel.html"
+    form_class = CancelSessionForm
+    breadcrumbs = (("Home", "home"), ("Your cohorts", "programmes:cohorts"))
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated or not request.user.has_perm(self.permission_required):
+            return self.handle_no_permission()
+        self.cohort = self.get_cohort(kwargs["pk"])
+        self.session = get_object_or_404(Session, pk=kwargs["session_pk"], cohort=self.cohort)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            cohort=self.cohort,
+            session=self.session,
+            refusal=services.session_cancel_refusal(session=self.session),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        try:
+            services.session_cancel(session=self.session, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"{self.session} cancelled. People with places have been told.")
+        return redirect("programmes:cohort", pk=self.cohort.pk)
 
 
 # --- Admin editing of workstreams and programmes ------------------------------------------------------
@@ -1038,6 +1064,7 @@ class AttendanceView(SessionLeadObjectMixin, BreadcrumbMixin, TemplateView):
         )
 
     def post(self, request, *args, **kwargs):
+        not_saved = []
         try:
             if "all_present" in request.POST:
                 changed = services.attendance_mark_all_present(session=self.session, marked_by=request.user)
@@ -1047,13 +1074,23 @@ class AttendanceView(SessionLeadObjectMixin, BreadcrumbMixin, TemplateView):
                     for key, value in request.POST.items()
                     if key.startswith("attendance-") and key.removeprefix("attendance-").isdigit() and value
                 }
-                changed = services.attendance_mark(session=self.session, marks=marks, marked_by=request.user)
+                result = services.attendance_mark_from_page(
+                    session=self.session, marks=marks, marked_by=request.user
+                )
+                changed, not_saved = result.changed, result.not_saved
         except ValidationError as error:
             return self.render_to_response(self.get_context_data(errors=error.messages), status=400)
         messages.success(
             request,
             f"Attendance saved for {self.session}: {changed} {'change' if changed == 1 else 'changes'}.",
         )
+        if not_saved:
+            messages.warning(
+                request,
+                "Not saved, as the list changed after the page loaded: "
+                + "; ".join(f"{m.name} ({m.reason})" for m in not_saved)
+                + ".",
+            )
         return redirect("programmes:attendance", pk=self.session.pk)
 
 

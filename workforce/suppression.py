@@ -25,9 +25,14 @@ def suppress_count(count: int | None) -> int | str | None:
 
 
 def suppress_rate(numerator: int | None, denominator: int | None) -> float | str | None:
-    """numerator / denominator, unless either count would itself be suppressed (then "*")."""
+    """The rate of the counts as shown (each rounded to 5), or "*" when either count is suppressed.
+
+    A rate from the exact counts next to rounded ones would give the exact figures away (9 of 12 shown as
+    "10, 10, 75%" pins 9 and 12), and with them any suppressed cell beside them.
+    """
     if numerator is None or not denominator:
         return None
-    if suppress_count(numerator) == SUPPRESSED or suppress_count(denominator) == SUPPRESSED:
+    shown_numerator, shown_denominator = suppress_count(numerator), suppress_count(denominator)
+    if shown_numerator == SUPPRESSED or shown_denominator == SUPPRESSED:
         return SUPPRESSED
-    return numerator / denominator
+    return shown_numerator / shown_denominator

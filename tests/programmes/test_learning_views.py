@@ -194,6 +194,59 @@ def test_the_lead_marks_attendance_on_one_page(client, world, programme_lead):
     assert "Mark everyone" not in client.get(urls(world)["attendance"]).content.decode()
 
 
+def test_marks_for_people_still_on_the_list_are_saved_when_someone_left_after_the_page_loaded(
+    client, world, programme_lead
+):
+    """A stale row used to refuse the whole submission, losing every mark the lead had just set."""
+    from programmes.models import Enrolment
+
+    from .factories import CohortFactory
+
+    cohort, session = world["cohort"], world["session"]
+    staying = place(cohort, person=UserFactory(first_name="Ada", last_name="Okafor"))
+    leaving = place(cohort, person=UserFactory(first_name="Ben", last_name="Hale"))
+    moving = place(cohort, person=UserFactory(first_name="Cai", last_name="Moss"))
+    client.force_login(programme_lead)
+    page = client.get(urls(world)["attendance"]).content.decode()
+    assert "Ben Hale" in page and "Cai Moss" in page
+    # After the page loaded: Ben withdraws and Cai is moved to another cohort.
+    Enrolment.objects.filter(pk=leaving.pk).update(status=Enrolment.Status.WITHDRAWN)
+    spring = CohortFactory(programme=cohort.programme, name="Spring cohort", capacity=10)
+    services.enrolment_move(enrolment=moving, to_cohort=spring, moved_by=programme_lead)
+    response = client.post(
+        urls(world)["attendance"],
+        {
+            f"attendance-{world['enrolment'].pk}": ABSENT,
+            f"attendance-{staying.pk}": PRESENT,
+            f"attendance-{leaving.pk}": PRESENT,
+            f"attendance-{moving.pk}": PRESENT,
+        },
+    )
+    assert response.status_code == 302
+    assert dict(Attendance.objects.filter(session=session).values_list("enrolment_id", "status")) == {
+        world["enrolment"].pk: ABSENT,
+        staying.pk: PRESENT,
+    }
+    page = client.get(response["Location"]).content.decode()
+    assert "Attendance saved" in page and "2 changes" in page
+    assert (
+        "Not saved, as the list changed after the page loaded: Ben Hale (withdrawn from this cohort); "
+        "Cai Moss (moved to Spring cohort)."
+    ) in page
+
+
+def test_a_mark_for_someone_never_in_the_cohort_is_not_saved_and_not_named(world, programme_lead):
+    stranger = place(past_cohort(sessions=1), person=UserFactory(first_name="Dee", last_name="Far"))
+    result = services.attendance_mark_from_page(
+        session=world["session"],
+        marks={stranger.pk: PRESENT, world["enrolment"].pk: ABSENT},
+        marked_by=programme_lead,
+    )
+    assert result.changed == 1
+    assert [(m.name, m.reason) for m in result.not_saved] == [("1 person", "not in this cohort")]
+    assert not Attendance.objects.filter(enrolment=stranger).exists()
+
+
 def test_a_future_session_cannot_be_marked_yet(client, world, programme_lead):
     future = SessionFactory(cohort=world["cohort"], date=timezone.localdate() + datetime.timedelta(days=3))
     client.force_login(programme_lead)
@@ -602,6 +655,38 @@ def test_the_programme_rating_leaves_out_cohorts_under_five_responses(world, pro
     }
     assert by_cohort[small.name].responses == 1 and by_cohort[small.name].questions == []
     assert figures.follow_up_rating is None and figures.follow_up_responses == 0
+
+
+def test_the_case_study_says_why_there_is_no_rating_when_there_are_enough_responses(
+    client, world, programme_lead
+):
+    """Enough responses but no question marked as the overall rating: "Shown from 5 responses" is wrong."""
+    from programmes.models import SurveyQuestion
+
+    cohort = world["cohort"]
+    overall = SurveyQuestion.objects.get(survey=world["invitation"].survey, is_overall_rating=True)
+    SurveyQuestion.objects.filter(pk=overall.pk).update(required=False)
+    invitations = [world["invitation"]]
+    for _ in range(4):
+        enrolment = place(cohort)
+        mark(cohort, enrolment, [PRESENT, PRESENT], programme_lead)
+        invitations.append(enrolment.survey_invitations.get(kind="completion"))
+    for invitation in invitations:  # the overall rating is left unanswered
+        services.survey_response_submit(invitation=invitation, answers={overall.pk: None})
+    client.force_login(programme_lead)
+    url = reverse("programmes:programme", args=[world["programme"].slug])
+
+    def figures(page):
+        return re.sub(r"<[^>]+>", " ", page[page.index("Live figures") :])
+
+    page = figures(client.get(url).content.decode())
+    assert re.search(r"Average rating\s+No answers to the overall rating question yet", page)
+    assert re.search(r"Follow-up\s+Shown from 5 responses", page)  # no follow-up responses at all
+    SurveyQuestion.objects.filter(pk=overall.pk).update(is_overall_rating=False)
+    page = figures(client.get(url).content.decode())
+    assert re.search(r"Average rating\s+No overall rating question", page)
+    assert "Shown from 5 responses" in page.split("Follow-up")[1]
+    assert "Shown from 5 responses" not in page.split("Follow-up")[0]
 
 
 def test_an_answered_question_keeps_its_type_on_the_edit_page(client, world, academy_admin):

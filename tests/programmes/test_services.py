@@ -322,13 +322,35 @@ def test_a_cancelled_session_sends_method_cancel_once(staff_user, mailoutbox):
     session = SessionFactory(cohort=cohort)
     enrol(cohort, staff_user)
     mailoutbox.clear()
-    committed(services.session_cancel, session=session)
-    committed(services.session_cancel, session=session)
+    committed(services.session_cancel, session=session, reason="The trainer's train was cancelled")
+    committed(services.session_cancel, session=session, reason="Again")
     (message,) = mailoutbox
     cal, _ = calendar_of(message)
     assert cal["METHOD"] == "CANCEL"
     (event,) = cal.walk("VEVENT")
     assert event["STATUS"] == "CANCELLED" and event["SEQUENCE"] == 1
+    # The email says why (the first reason; cancelling again changes nothing), in text and in HTML.
+    assert "The reason: The trainer's train was cancelled" in message.body
+    assert "The reason: The trainer&#x27;s train was cancelled" in message.alternatives[0][0]
+
+
+def test_a_session_is_cancelled_only_with_a_reason_and_not_after_its_date(staff_user, mailoutbox):
+    today = timezone.localdate()
+    cohort = CohortFactory()
+    enrol(cohort, staff_user)
+    Cohort.objects.filter(pk=cohort.pk).update(starts_on=today - datetime.timedelta(days=3))
+    past = SessionFactory(cohort=cohort, date=today - datetime.timedelta(days=1))
+    todays = SessionFactory(cohort=cohort, date=today)
+    mailoutbox.clear()
+    with pytest.raises(ValidationError, match="Give a reason"):
+        committed(services.session_cancel, session=todays, reason="  ")
+    with pytest.raises(ValidationError, match="so it cannot be cancelled"):
+        committed(services.session_cancel, session=past, reason="Too late")
+    past.refresh_from_db()
+    assert past.status == "scheduled" and not mailoutbox
+    committed(services.session_cancel, session=todays, reason="Room flooded")
+    todays.refresh_from_db()
+    assert (todays.status, todays.cancellation_reason) == ("cancelled", "Room flooded")
 
 
 def test_reminders_go_the_day_before_to_people_with_places_once_each(mailoutbox):

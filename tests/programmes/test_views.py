@@ -46,18 +46,19 @@ def urls_for(world):
         "move": ("get", reverse("programmes:move", args=[c.pk, e.pk])),
         "session_create": ("get", reverse("programmes:session_create", args=[c.pk])),
         "session_edit": ("get", reverse("programmes:session_edit", args=[c.pk, s.pk])),
-        "session_cancel": ("post", reverse("programmes:session_cancel", args=[c.pk, s.pk])),
+        "session_cancel": ("get", reverse("programmes:session_cancel", args=[c.pk, s.pk])),
+        "session_cancel_post": ("post", reverse("programmes:session_cancel", args=[c.pk, s.pk])),
     }
 
 
 ALL_PAGES = [
     "catalogue", "programme", "enrol", "my_learning", "withdraw", "accept", "decline", "calendar",
     "approvals", "approval", "cohorts", "cohort", "cohort_edit", "cohort_create", "cohort_export", "move",
-    "session_create", "session_edit", "session_cancel", "cohort_cancel",
+    "session_create", "session_edit", "session_cancel", "session_cancel_post", "cohort_cancel",
 ]  # fmt: skip
 LEAD_PAGES = [
     "cohorts", "cohort", "cohort_edit", "cohort_create", "cohort_export", "move", "session_create",
-    "session_edit", "session_cancel", "cohort_cancel",
+    "session_edit", "session_cancel", "session_cancel_post", "cohort_cancel",
 ]  # fmt: skip
 OWN_ENROLMENT_PAGES = ["withdraw", "accept", "decline", "calendar"]
 
@@ -87,7 +88,7 @@ def test_a_lead_cannot_manage_another_leads_cohorts(client, world, page):
     assert world["session"].status == "scheduled"
 
 
-@pytest.mark.parametrize("page", [p for p in LEAD_PAGES if p != "session_cancel"])
+@pytest.mark.parametrize("page", [p for p in LEAD_PAGES if p != "session_cancel_post"])
 @pytest.mark.parametrize("who", ["lead", "admin"])
 def test_the_programme_lead_and_admins_manage_the_cohort(
     client, world, page, who, programme_lead, academy_admin
@@ -331,6 +332,67 @@ def test_the_lead_cancels_a_cohort_and_everyone_is_withdrawn(client, world, prog
     world["enrolment"].refresh_from_db()
     assert world["enrolment"].status == "withdrawn"
     assert "The trainer is unwell" in world["enrolment"].decision_reason
+
+
+def test_cancelling_a_session_is_confirmed_on_its_own_page_with_a_reason(
+    client, world, programme_lead, mailoutbox, django_capture_on_commit_callbacks
+):
+    session, cohort = world["session"], world["cohort"]
+    url = reverse("programmes:session_cancel", args=[cohort.pk, session.pk])
+    client.force_login(programme_lead)
+    cohort_page = client.get(reverse("programmes:cohort", args=[cohort.pk])).content.decode()
+    assert f'href="{url}"' in cohort_page  # a link to the confirmation page, not a one-click button
+    page = client.get(url).content.decode()
+    assert "Why is the session cancelled?" in page and "Cancel the session" in page
+    session.refresh_from_db()
+    assert session.status == "scheduled"  # the page alone changes nothing
+    response = client.post(url, {"reason": ""})
+    assert response.status_code == 200
+    assert "Give a reason; everyone with a place is told it." in response.content.decode()
+    session.refresh_from_db()
+    assert session.status == "scheduled"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"reason": "The room is closed for repairs"}, follow=True)
+    assert "cancelled. People with places have been told." in response.content.decode()
+    session.refresh_from_db()
+    assert (session.status, session.cancellation_reason) == ("cancelled", "The room is closed for repairs")
+    (message,) = mailoutbox
+    assert "The reason: The room is closed for repairs" in message.body
+    assert "This session is already cancelled." in client.get(url).content.decode()
+
+
+def test_a_session_whose_date_has_passed_cannot_be_cancelled(client, world, programme_lead):
+    past = SessionFactory(cohort=world["cohort"], date=timezone.localdate() - datetime.timedelta(days=1))
+    url = reverse("programmes:session_cancel", args=[world["cohort"].pk, past.pk])
+    client.force_login(programme_lead)
+    assert url not in client.get(reverse("programmes:cohort", args=[world["cohort"].pk])).content.decode()
+    page = client.get(url).content.decode()
+    assert "so it cannot be cancelled: only today&#x27;s and later sessions can be." in page
+    assert "Cancel the session" not in page
+    response = client.post(url, {"reason": "Too late"})
+    assert "so it cannot be cancelled" in response.content.decode()
+    past.refresh_from_db()
+    assert past.status == "scheduled"
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_session_cancel_denials(client, world, method):
+    session, cohort = world["session"], world["cohort"]
+    url = reverse("programmes:session_cancel", args=[cohort.pk, session.pk])
+    data = {"reason": "Not mine to cancel"}
+    response = getattr(client, method)(url, data if method == "post" else None)
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('account_login')}?next={url}"
+    client.force_login(UserFactory(roles=[Role.PROGRAMME_LEAD]))  # another programme's lead
+    assert getattr(client, method)(url, data if method == "post" else None).status_code == 403
+    # A session of another cohort under this cohort's address is not found.
+    other = SessionFactory()
+    client.force_login(world["programme"].lead)
+    stray = reverse("programmes:session_cancel", args=[cohort.pk, other.pk])
+    assert getattr(client, method)(stray, data if method == "post" else None).status_code == 404
+    session.refresh_from_db()
+    other.refresh_from_db()
+    assert session.status == other.status == "scheduled"
 
 
 def test_accept_an_offered_place_from_my_learning(client, staff_user):

@@ -41,6 +41,12 @@ def test_rates_from_suppressed_counts_are_not_shown():
     assert suppress_rate(20, 0) is None
 
 
+def test_rates_come_from_the_shown_counts():
+    """9 of 12 shown as 10 and 10 with 75% beside them would give both exact counts away."""
+    assert suppress_rate(9, 12) == 1.0
+    assert suppress_rate(13, 40) == 15 / 40
+
+
 @pytest.mark.parametrize("text", ["=1+1", "+44", "-2", "@SUM(A1)", "\tx", "\rx", "\nx"])
 def test_formula_like_text_is_prefixed(text):
     assert formula_safe(text) == "'" + text
