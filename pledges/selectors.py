@@ -353,32 +353,10 @@ def workforce_headlines(*, summaries: Summaries | None = None) -> list[MetricRes
 
 def programme_reach_headlines() -> list[tuple[str, str]] | None:
     """Who the programmes reach, system-wide, as (label, value) pairs; None until there are enrolments.
+    The programme reach page's own count (see programmes.selectors.reach_headlines), suppressed."""
+    from programmes.selectors import reach_headlines
 
-    Counts of people go through small-number suppression, as everywhere the board sees people.
-    """
-    from django.db.models import Count, Q
-
-    from programmes.models import Completion, Enrolment
-    from workforce.suppression import suppress_count
-
-    confirmed = Q(status=Enrolment.Status.CONFIRMED)
-    totals = Enrolment.objects.aggregate(
-        any=Count("pk"),
-        people=Count("person", filter=confirmed, distinct=True),
-        places=Count("pk", filter=confirmed),
-        waiting=Count("pk", filter=Q(status=Enrolment.Status.WAITING)),
-        programmes=Count("cohort__programme", filter=confirmed, distinct=True),
-        completed=Count("person", filter=Q(completion__status=Completion.Status.COMPLETED), distinct=True),
-    )
-    if not totals["any"]:
-        return None
-    return [
-        ("People with a confirmed place", str(suppress_count(totals["people"]))),
-        ("Confirmed places", str(suppress_count(totals["places"]))),
-        ("On waiting lists", str(suppress_count(totals["waiting"]))),
-        ("People who completed a programme", str(suppress_count(totals["completed"]))),
-        ("Programmes with people enrolled", str(totals["programmes"])),
-    ]
+    return reach_headlines()
 
 
 def last_board_meeting(*, today: datetime.date | None = None) -> BoardMeeting | None:

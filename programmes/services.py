@@ -642,6 +642,18 @@ def workstream_set_archived(*, workstream: Workstream, user, archived: bool) -> 
     return workstream
 
 
+# Archiving a workstream has its own rule (no live programmes), so a restore leaves it as it is.
+WORKSTREAM_RESTORE_KEEPS = ("is_archived",)
+
+
+@transaction.atomic
+def workstream_restore(*, workstream: Workstream, history_id: int, user) -> Workstream:
+    """Put a workstream back to an earlier version (from its history page): its name, web name and
+    description. Whether it is archived stays as it is (archive or bring it back with its own buttons), and
+    so does its place in the order."""
+    return history_restore(obj=workstream, history_id=history_id, user=user, keep=WORKSTREAM_RESTORE_KEEPS)
+
+
 @transaction.atomic
 def workstream_move(*, workstream: Workstream, user, direction: str) -> Workstream:
     return move_in_order(
@@ -684,6 +696,35 @@ def programme_save(*, programme: Programme, user, audience: dict | None = None) 
         programme.history.filter(history_id=latest.history_id).update(history_type="+")
     certificates_refresh_later(programme_id=programme.pk)  # its title or CPD hours may have changed
     return programme
+
+
+# Publishing, archiving and bringing back are deliberate steps of their own (an archived programme comes back
+# as a draft, to be checked before it is published), so a restore leaves the status as it is.
+PROGRAMME_RESTORE_KEEPS = ("status",)
+
+
+@transaction.atomic
+def programme_restore(*, programme: Programme, history_id: int, user) -> Programme:
+    """Put a programme back to an earlier version (from its history page) under the rules of an edit: its
+    status stays as it is; a version in another workstream goes to the end of that workstream's order, and
+    never into an archived workstream unless the programme is archived too. Certificates are re-issued
+    when the title or CPD hours change."""
+    current = Programme.objects.select_for_update().get(pk=programme.pk)
+    record = current.history.filter(history_id=history_id).first()
+    if record is not None and record.workstream_id != current.workstream_id:
+        workstream = Workstream.objects.filter(pk=record.workstream_id).first()
+        if workstream is None:
+            raise ValidationError("That version's workstream no longer exists; choose a later version.")
+        if workstream.is_archived and current.status != Programme.Status.ARCHIVED:
+            raise ValidationError(
+                f"That version is in the workstream {workstream.name}, which is archived. Bring the "
+                "workstream back first, or move the programme on its edit page."
+            )
+        # Saved with the restore's own version: no version of its own.
+        Programme.objects.filter(pk=current.pk).update(order=_next_programme_order(workstream.pk))
+    restored = history_restore(obj=current, history_id=history_id, user=user, keep=PROGRAMME_RESTORE_KEEPS)
+    certificates_refresh_later(programme_id=restored.pk)  # its title or CPD hours may have changed
+    return restored
 
 
 @transaction.atomic

@@ -718,7 +718,16 @@ class WorkstreamHistoryView(WorkstreamHistoryMixin, HistoryViewMixin, DetailView
 
 
 class WorkstreamRestoreView(WorkstreamHistoryMixin, HistoryRestoreViewMixin, DetailView):
-    pass
+    restore_keeps = services.WORKSTREAM_RESTORE_KEEPS
+    restore_note = (
+        "Restoring never archives the workstream or brings it back: use the archive and bring back buttons "
+        "for that."
+    )
+
+    def restore(self, record) -> None:
+        services.workstream_restore(
+            workstream=self.object, history_id=record.history_id, user=self.request.user
+        )
 
 
 class ProgrammeHistoryMixin(ManageProgrammesMixin):
@@ -734,7 +743,17 @@ class ProgrammeHistoryView(ProgrammeHistoryMixin, HistoryViewMixin, DetailView):
 
 
 class ProgrammeRestoreView(ProgrammeHistoryMixin, HistoryRestoreViewMixin, DetailView):
-    pass
+    restore_keeps = services.PROGRAMME_RESTORE_KEEPS
+    restore_note = (
+        "Restoring keeps the programme's status (draft, published or archived): publish it on its edit page, "
+        "or archive it or bring it back with their own buttons. An archived programme comes back as a draft. "
+        "If that version is in another workstream, the programme goes to the end of that workstream's list."
+    )
+
+    def restore(self, record) -> None:
+        services.programme_restore(
+            programme=self.object, history_id=record.history_id, user=self.request.user
+        )
 
 
 class CohortHistoryMixin(ManageProgrammesMixin):

@@ -9,6 +9,7 @@ a restore confirmation page for its own models (the app sets the model, permissi
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib import messages
@@ -43,6 +44,17 @@ class HistoryEntry:
 
 def _tracked_fields(record) -> list[models.Field]:
     return [f for f in record.instance_type._meta.fields if f.editable and not f.primary_key]
+
+
+# A restore never puts back an item's place in a hand-ordered list: moving renumbers the whole list
+# (workforce/ordering.py), so an old number would clash with the number another item holds now.
+NEVER_RESTORED = frozenset({"order"})
+
+
+def _restored_fields(record, keep: Iterable[str] = ()) -> list[models.Field]:
+    """The fields a restore puts back: every tracked one except ``order`` and those the caller ``keep``s."""
+    kept = NEVER_RESTORED | set(keep)
+    return [f for f in _tracked_fields(record) if f.name not in kept]
 
 
 def _m2m_fields(record) -> list[models.Field]:
@@ -91,14 +103,16 @@ def _label(model_field: models.Field) -> str:
     return label[:1].upper() + label[1:]
 
 
-def _changes(record, previous) -> list[FieldChange]:
+def _changes(
+    record, previous, fields: list[models.Field] | None = None, *, m2m: bool = True
+) -> list[FieldChange]:
     changes = []
-    for model_field in _tracked_fields(record):
+    for model_field in _tracked_fields(record) if fields is None else fields:
         after = _field_value(record, model_field)
         before = _field_value(previous, model_field) if previous is not None else EMPTY
         if before != after:
             changes.append(FieldChange(_label(model_field), before, after))
-    for m2m_field in _m2m_fields(record):
+    for m2m_field in _m2m_fields(record) if m2m else []:
         after = _m2m_value(record, m2m_field)
         before = _m2m_value(previous, m2m_field) if previous is not None else EMPTY
         if before != after:
@@ -136,16 +150,26 @@ def history_entries(obj: models.Model) -> list[HistoryEntry]:
     return entries
 
 
-def history_compare(obj: models.Model, history_id: int) -> list[FieldChange]:
-    """What restoring version ``history_id`` would change: now (before) -> that version (after)."""
+def history_compare(obj: models.Model, history_id: int, *, keep: Iterable[str] = ()) -> list[FieldChange]:
+    """What restoring version ``history_id`` would change: now (before) -> that version (after). Fields
+    a restore leaves alone (``order``, and ``keep``) are not listed: see :func:`history_kept`."""
     record = obj.history.get(history_id=history_id)
     current = obj.history.order_by("-history_date", "-history_id").first()
-    return _changes(record, current)
+    return _changes(record, current, _restored_fields(record, keep))
+
+
+def history_kept(obj: models.Model, history_id: int, *, keep: Iterable[str]) -> list[FieldChange]:
+    """The fields in ``keep`` where version ``history_id`` differs from now, which a restore leaves as they
+    are: now (before) and that version (after)."""
+    record = obj.history.get(history_id=history_id)
+    current = obj.history.order_by("-history_date", "-history_id").first()
+    return _changes(record, current, [f for f in _tracked_fields(record) if f.name in keep], m2m=False)
 
 
 @transaction.atomic
-def history_restore(*, obj: models.Model, history_id: int, user) -> models.Model:
-    """Put ``obj`` back to the version ``history_id``: its fields and tracked many-to-many links.
+def history_restore(*, obj: models.Model, history_id: int, user, keep: Iterable[str] = ()) -> models.Model:
+    """Put ``obj`` back to the version ``history_id``: its fields and tracked many-to-many links, except
+    its ``order`` and the fields named in ``keep`` (the model's service keeps those under its own rules).
 
     The restore is saved as one new version (who: ``user``; reason: which version was restored), so nothing
     is lost and the restore itself can be undone the same way.
@@ -157,7 +181,7 @@ def history_restore(*, obj: models.Model, history_id: int, user) -> models.Model
     if record.history_type == "-":
         raise ValidationError("That version records a deletion; choose an earlier version to restore.")
     obj = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
-    for model_field in _tracked_fields(record):
+    for model_field in _restored_fields(record, keep):
         setattr(obj, model_field.attname, getattr(record, model_field.attname))
     try:
         obj.full_clean()
@@ -224,10 +248,15 @@ class HistoryViewMixin(HistoryObjectMixin):
 
 
 class HistoryRestoreViewMixin(HistoryObjectMixin):
-    """Use with ``DetailView``: GET shows what restoring a version would change; POST restores it."""
+    """Use with ``DetailView``: GET shows what restoring a version would change; POST restores it.
+
+    ``restore_keeps`` names the fields the model's service leaves as they are (besides ``order``), so the
+    page shows them apart; ``restore_note`` says why and how to change them instead."""
 
     template_name = "workforce/history_restore.html"
     context_object_name = "subject"
+    restore_keeps: tuple[str, ...] = ()
+    restore_note: str = ""
 
     def get_record(self):
         record = self.object.history.filter(history_id=self.kwargs["history_id"]).first()
@@ -240,14 +269,19 @@ class HistoryRestoreViewMixin(HistoryObjectMixin):
         return super().get_context_data(
             record=record,
             who=_who(record),
-            changes=history_compare(self.object, record.history_id),
+            changes=history_compare(self.object, record.history_id, keep=self.restore_keeps),
+            kept=history_kept(self.object, record.history_id, keep=self.restore_keeps),
+            restore_note=self.restore_note,
+            in_a_list=any(f.name in NEVER_RESTORED for f in self.object._meta.fields),
             **self.get_history_context(),
             **kwargs,
         )
 
     def restore(self, record) -> None:
         """Override where the model's own service must apply its rules to a restore."""
-        history_restore(obj=self.object, history_id=record.history_id, user=self.request.user)
+        history_restore(
+            obj=self.object, history_id=record.history_id, user=self.request.user, keep=self.restore_keeps
+        )
 
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()

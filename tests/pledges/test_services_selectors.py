@@ -375,10 +375,10 @@ def test_programme_reach_is_empty_until_people_enrol_then_suppressed_totals():
     for position in range(1, 4):
         EnrolmentFactory(cohort=cohort, status=Enrolment.Status.WAITING, queue_number=position)
     assert dict(selectors.programme_reach_headlines()) == {
-        "People with a confirmed place": "10",
-        "Confirmed places": "10",
-        "On waiting lists": "*",
-        "People who completed a programme": "10",
+        "People who held a place": "10",
+        "Places held (enrolled)": "10",
+        "Completed": "10",
+        "On waiting lists now": "*",
         "Programmes with people enrolled": "1",
     }
 

@@ -62,3 +62,27 @@ def test_another_objects_version_even_a_deletion_cannot_be_restored():
     survivor = MetricLink.objects.get(pk=other.pk)
     with pytest.raises(ValidationError):
         history_restore(obj=survivor, history_id=deletion.history_id, user=user)
+
+
+def test_restore_leaves_the_place_in_a_hand_ordered_list_alone():
+    from pledges import services
+
+    from ..pledges.factories import ObjectiveFactory
+
+    admin = UserFactory()
+    first, second = PledgeFactory(number=1, order=0, title="Before"), PledgeFactory(number=2, order=1)
+    objective, other = ObjectiveFactory(order=0), ObjectiveFactory(order=1)
+    old_pledge, old_objective = first.history.first().history_id, objective.history.first().history_id
+    services.pledge_move(pledge=first, user=admin, direction="down")
+    services.objective_move(objective=objective, user=admin, direction="down")
+    first.refresh_from_db()
+    first.title = "After"
+    first.save()
+    assert "Order" not in {c.label for c in history_compare(first, old_pledge)}
+    history_restore(obj=first, history_id=old_pledge, user=admin)
+    history_restore(obj=objective, history_id=old_objective, user=admin)
+    for obj in (first, second, objective, other):
+        obj.refresh_from_db()
+    assert first.title == "Before"  # the rest is restored
+    assert (first.order, second.order) == (1, 0)  # no two pledges share a place
+    assert (objective.order, other.order) == (1, 0)
