@@ -371,9 +371,14 @@ def my_learning(*, person: User, today: datetime.date | None = None) -> MyLearni
 # --- approvals ---------------------------------------------------------------------------------------
 
 
-def approvals_pending(*, user: User) -> QuerySet[Enrolment]:
-    """Requests this user decides: those sent to them, and for academy admins every open request."""
-    qs = Enrolment.objects.filter(status=Status.AWAITING_APPROVAL).select_related(
+def approvals_pending(*, user: User, today: datetime.date | None = None) -> QuerySet[Enrolment]:
+    """Requests this user decides: those sent to them, and for academy admins every open request. A request
+    for a cohort that has started can no longer be approved (enrolment_decide refuses it, and My learning
+    shows it closed), so it is left out."""
+    today = today or timezone.localdate()
+    qs = Enrolment.objects.filter(
+        status=Status.AWAITING_APPROVAL, cohort__starts_on__gt=today
+    ).select_related(
         "person__organisation", "person__staff_group", "person__band", "cohort__programme", "approver"
     )
     if not user.has_perm("programmes.manage_programmes"):

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.test import TestCase
 from django.utils import timezone
 
-from programmes import services
+from programmes import selectors, services
 from programmes.models import Cohort, Enrolment, Notification, Programme
 from tests.factories import BandFactory, OrganisationFactory, StaffGroupFactory, UserFactory
 from workforce.models import Sector
@@ -401,3 +401,15 @@ def test_unsent_notifications_are_queued_again_and_sent_once(staff_user, mailout
     assert services.notifications_resend_unsent(older_than=datetime.timedelta(0)) == 1
     assert services.notifications_resend_unsent(older_than=datetime.timedelta(0)) == 0
     assert len(mailoutbox) == 1
+
+
+def test_requests_for_cohorts_that_have_started_are_not_left_to_approve(academy_admin):
+    manager = UserFactory()
+    started = CohortFactory(approval_required=True)
+    upcoming = CohortFactory(approval_required=True)
+    stale = enrol(started, UserFactory(line_manager=manager))
+    fresh = enrol(upcoming, UserFactory(line_manager=manager))
+    Cohort.objects.filter(pk=started.pk).update(starts_on=timezone.localdate())
+    assert list(selectors.approvals_pending(user=manager)) == [fresh]
+    assert list(selectors.approvals_pending(user=academy_admin)) == [fresh]
+    assert stale in selectors.my_learning(person=stale.person).ended

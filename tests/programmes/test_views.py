@@ -371,3 +371,21 @@ def test_the_lead_adds_a_cohort_and_a_session(client, world, programme_lead):
     response = client.post(url, {"title": "Day 1", "date": starts, "starts_at": "09:00", "ends_at": "12:00"})
     assert response.status_code == 302
     assert cohort.sessions.get().title == "Day 1"
+
+
+def test_the_to_approve_page_leaves_out_requests_for_cohorts_that_have_started(client):
+    manager = UserFactory()
+    today = timezone.localdate()
+    late = UserFactory(line_manager=manager, first_name="Late", last_name="Request")
+    timely = UserFactory(line_manager=manager, first_name="Timely", last_name="Request")
+    for person, starts in ((late, today), (timely, today + datetime.timedelta(days=9))):
+        EnrolmentFactory(
+            person=person,
+            approver=manager,
+            status=Enrolment.Status.AWAITING_APPROVAL,
+            cohort=CohortFactory(starts_on=starts, ends_on=starts),
+        )
+    client.force_login(manager)
+    listing = client.get(reverse("programmes:approvals")).content.decode()
+    assert timely.display_name in listing
+    assert late.display_name not in listing
