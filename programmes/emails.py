@@ -23,6 +23,9 @@ SUBJECTS = {
     Kind.APPROVAL_REQUESTED: "Request for a place: {programme}",
     Kind.APPROVAL_DECIDED: "Your request has been decided: {programme}",
     Kind.WITHDRAWN: "You have withdrawn: {programme}",
+    Kind.OFFER_DECLINED: "You have declined the place: {programme}",
+    Kind.MOVED: "Your place has been moved to another cohort: {programme}",
+    Kind.COHORT_CANCELLED: "Your cohort has been cancelled: {programme}",
     Kind.SESSION_CHANGED: "A session has changed: {programme}",
     Kind.SESSION_CANCELLED: "A session is cancelled: {programme}",
     Kind.REMINDER: "Reminder: {programme} tomorrow",
@@ -42,7 +45,7 @@ def _calendar(notification: Notification) -> tuple[str, bytes] | None:
         return "REQUEST", enrolment_calendar(enrolment=enrolment, method="REQUEST")
     if kind == Kind.APPROVAL_DECIDED and confirmed:
         return "REQUEST", enrolment_calendar(enrolment=enrolment, method="REQUEST")
-    if kind == Kind.WITHDRAWN and enrolment.confirmed_at:
+    if kind in (Kind.WITHDRAWN, Kind.MOVED, Kind.COHORT_CANCELLED) and enrolment.confirmed_at:
         return "CANCEL", enrolment_calendar(enrolment=enrolment, method="CANCEL")
     if kind == Kind.SESSION_CANCELLED and notification.session:
         return "CANCEL", enrolment_calendar(
@@ -79,6 +82,14 @@ def notification_email(notification: Notification) -> EmailMultiAlternatives:
         "programme_url": portal_url(reverse("programmes:programme", args=[programme.slug])),
         "approvals_url": portal_url(reverse("programmes:approvals")),
     }
+    if notification.kind == Kind.MOVED:
+        context["moved_to"] = enrolment.moved_to  # set in the same transaction, before this is sent
+    if notification.kind == Kind.COHORT_CANCELLED:
+        # cohort_cancel records the lead's reason behind this prefix on each withdrawn enrolment.
+        context["cancel_reason"] = enrolment.decision_reason.removeprefix("The cohort was cancelled: ")
+    if notification.kind == Kind.OFFER_EXPIRED and enrolment.offer_expires_at:
+        # An offer capped at the cohort's start lapses as the cohort starts: the list is closed then.
+        context["closed_by_start"] = enrolment.offer_expires_at >= cohort.start_datetime()
     template = f"programmes/email/{notification.kind}"
     subject = SUBJECTS[notification.kind].format(programme=programme.title)
     if notification.kind == Kind.SESSION_CHANGED and notification.session_id is None:

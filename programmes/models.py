@@ -172,6 +172,10 @@ class Cohort(models.Model):
     def has_started(self, *, today=None) -> bool:
         return self.starts_on <= (today or timezone.localdate())
 
+    def start_datetime(self) -> datetime:
+        """The moment `has_started` turns true: the start of the first day, local time."""
+        return timezone.make_aware(datetime.combine(self.starts_on, datetime.min.time()))
+
     def enrolment_window_open(self, *, now=None) -> bool:
         now = now or timezone.now()
         if self.status != self.Status.SCHEDULED or self.has_started(today=timezone.localdate(now)):
@@ -325,6 +329,9 @@ class Notification(models.Model):
         APPROVAL_REQUESTED = "approval_requested", "Approval requested"
         APPROVAL_DECIDED = "approval_decided", "Approval decided"
         WITHDRAWN = "withdrawn", "Withdrawn"
+        OFFER_DECLINED = "offer_declined", "Offer declined"
+        MOVED = "moved", "Moved to another cohort"
+        COHORT_CANCELLED = "cohort_cancelled", "Cohort cancelled"
         SESSION_CHANGED = "session_changed", "Session changed"
         SESSION_CANCELLED = "session_cancelled", "Session cancelled"
         REMINDER = "reminder", "Reminder the day before a session"
@@ -348,7 +355,9 @@ class Notification(models.Model):
 
 
 def offer_deadline(cohort: Cohort, *, now=None) -> datetime:
-    return (now or timezone.now()) + timedelta(hours=cohort.offer_hours)
+    """When an offered place lapses: the cohort's offer hours from now, but never after the cohort starts
+    (a place offered the day before the start cannot be taken up once the first session has begun)."""
+    return min((now or timezone.now()) + timedelta(hours=cohort.offer_hours), cohort.start_datetime())
 
 
 class ExternalLearning(models.Model):

@@ -292,6 +292,7 @@ def _cohort_option(cohort, enrolment, eligibility, programme, now, *, person=Non
         if cohort.has_started(today=timezone.localdate(now)):
             messages[Status.WAITING] = "This cohort has started, so its waiting list is closed."
             messages[Status.AWAITING_APPROVAL] = "This cohort started before your request was decided."
+            messages[Status.OFFERED] = "This cohort started before you accepted the place offered to you."
         action = {Status.CONFIRMED: "enrolled"}.get(enrolment.status, enrolment.status)
         return CohortOption(cohort, action, messages.get(enrolment.status, ""), enrolment)
     if programme.status != Programme.Status.PUBLISHED:
@@ -334,7 +335,8 @@ class MyLearning:
     waiting: list[Enrolment]
     awaiting_approval: list[Enrolment]
     past: list[Enrolment]
-    ended: list[Enrolment]  # withdrawn, declined, expired; waiting or undecided when the cohort started
+    # withdrawn, declined, expired; offered, waiting or undecided once the cohort started
+    ended: list[Enrolment]
 
 
 def enrolments_of(*, person: User) -> QuerySet[Enrolment]:
@@ -354,7 +356,9 @@ def my_learning(*, person: User, today: datetime.date | None = None) -> MyLearni
         if status == Status.CONFIRMED:
             (result.past if enrolment.cohort.ends_on < today else result.upcoming).append(enrolment)
         elif status == Status.OFFERED:
-            result.offered.append(enrolment)
+            # An offer cannot be accepted once the cohort has started (the beat task lapses it soon after).
+            started = enrolment.cohort.starts_on <= today
+            (result.ended if started else result.offered).append(enrolment)
         elif status == Status.WAITING:
             # Once the cohort has started its waiting list is closed: the entry is history, not a hope.
             started = enrolment.cohort.starts_on <= today
@@ -371,9 +375,14 @@ def my_learning(*, person: User, today: datetime.date | None = None) -> MyLearni
 # --- approvals ---------------------------------------------------------------------------------------
 
 
-def approvals_pending(*, user: User) -> QuerySet[Enrolment]:
-    """Requests this user decides: those sent to them, and for academy admins every open request."""
-    qs = Enrolment.objects.filter(status=Status.AWAITING_APPROVAL).select_related(
+def approvals_pending(*, user: User, today: datetime.date | None = None) -> QuerySet[Enrolment]:
+    """Requests this user decides: those sent to them, and for academy admins every open request. A request
+    for a cohort that has started can no longer be approved (enrolment_decide refuses it, and My learning
+    shows it closed), so it is left out."""
+    today = today or timezone.localdate()
+    qs = Enrolment.objects.filter(
+        status=Status.AWAITING_APPROVAL, cohort__starts_on__gt=today
+    ).select_related(
         "person__organisation", "person__staff_group", "person__band", "cohort__programme", "approver"
     )
     if not user.has_perm("programmes.manage_programmes"):

@@ -211,22 +211,28 @@ def enrolment_create(
 
     enrolment = Enrolment(cohort=cohort, person=person, created_at=now)
     if cohort.approval_required:
-        enrolment.status = Status.AWAITING_APPROVAL
-        enrolment.approver = person.line_manager or cohort.programme.lead
-        enrolment.save()
-        _notify(enrolment, Kind.APPROVAL_REQUESTED)  # to the person: your request has gone to ...
-        # Nobody named to decide (no line manager, no programme lead): the academy admins, who see every
-        # request on their To approve page, are told instead, so a request is never left unseen.
-        deciders = [enrolment.approver] if enrolment.approver is not None else _academy_admins()
-        for decider in deciders:
-            _notify(
-                enrolment,
-                Kind.APPROVAL_REQUESTED,
-                recipient=decider,
-                key=f"approval_requested:{enrolment.pk}:approver:{decider.pk}",
-            )
-        return enrolment
+        return _request_approval(cohort, enrolment)
     return _take_place_or_queue(cohort, enrolment, now=now)
+
+
+def _request_approval(cohort: Cohort, enrolment: Enrolment) -> Enrolment:
+    """Save the enrolment as a request for the person's line manager (else the programme lead) to decide,
+    and tell both."""
+    enrolment.status = Status.AWAITING_APPROVAL
+    enrolment.approver = enrolment.person.line_manager or cohort.programme.lead
+    enrolment.save()
+    _notify(enrolment, Kind.APPROVAL_REQUESTED)  # to the person: your request has gone to ...
+    # Nobody named to decide (no line manager, no programme lead): the academy admins, who see every
+    # request on their To approve page, are told instead, so a request is never left unseen.
+    deciders = [enrolment.approver] if enrolment.approver is not None else _academy_admins()
+    for decider in deciders:
+        _notify(
+            enrolment,
+            Kind.APPROVAL_REQUESTED,
+            recipient=decider,
+            key=f"approval_requested:{enrolment.pk}:approver:{decider.pk}",
+        )
+    return enrolment
 
 
 def _academy_admins() -> list[User]:
@@ -277,6 +283,11 @@ def enrolment_accept_offer(*, enrolment: Enrolment, now: datetime.datetime | Non
     enrolment = _locked_enrolment(enrolment)
     if enrolment.status == Status.CONFIRMED:
         return enrolment
+    if enrolment.status == Status.OFFERED and enrolment.cohort.has_started(today=timezone.localdate(now)):
+        # Offers made before the deadline was capped at the start may still run past it.
+        raise ValidationError(
+            "This cohort has already started, so the place offered to you can no longer be accepted."
+        )
     if enrolment.status != Status.OFFERED or enrolment.offer_expires_at <= now:
         raise ValidationError("This offer is no longer open; the place has passed to the next person.")
     enrolment.status = Status.CONFIRMED
@@ -298,6 +309,7 @@ def enrolment_decline_offer(*, enrolment: Enrolment, now: datetime.datetime | No
     enrolment.offer_expires_at = None
     enrolment.decision_reason = "Offer declined."
     enrolment.save()
+    _notify(enrolment, Kind.OFFER_DECLINED)
     _fill_places(enrolment.cohort, now=now)
     return enrolment
 
@@ -387,7 +399,9 @@ def enrolment_move(
     *, enrolment: Enrolment, to_cohort: Cohort, moved_by: User, now: datetime.datetime | None = None
 ) -> Enrolment:
     """Move a person to another cohort of the same programme: a place there if one is free, otherwise
-    the end of its waiting list. Their old place goes to the next person in the old cohort."""
+    the end of its waiting list. Their old place goes to the next person in the old cohort. A request
+    still awaiting approval, or a move into a cohort that needs approval, becomes a request there: a move
+    never skips the approval."""
     now = now or timezone.now()
     if to_cohort.pk == enrolment.cohort_id:
         raise ValidationError("Choose a different cohort.")
@@ -406,6 +420,7 @@ def enrolment_move(
     ):
         raise ValidationError(f"{enrolment.person.display_name} is already enrolled in {target.name}.")
     held_place = enrolment.status in Enrolment.PLACE_STATUSES
+    needs_approval = enrolment.status == Status.AWAITING_APPROVAL or target.approval_required
     enrolment.status = Status.WITHDRAWN
     enrolment.withdrawn_at = now
     enrolment.offer_expires_at = None
@@ -413,11 +428,14 @@ def enrolment_move(
     enrolment.decision_reason = f"Moved to {target.name} by {moved_by.display_name}."
     enrolment.cohort = source
     enrolment.save()
-    _notify(enrolment, Kind.WITHDRAWN)
+    _notify(enrolment, Kind.MOVED)
     if held_place:
         _fill_places(source, now=now)
     moved = Enrolment(cohort=target, person=enrolment.person, created_at=now)
-    moved = _take_place_or_queue(target, moved, now=now)
+    if needs_approval:
+        moved = _request_approval(target, moved)
+    else:
+        moved = _take_place_or_queue(target, moved, now=now)
     # The old row records the move, so reach and the figures count the person once (in the new cohort).
     enrolment.moved_to = moved
     enrolment.save(update_fields=["moved_to", "updated_at"])
@@ -589,7 +607,7 @@ def cohort_cancel(
         enrolment.decided_by = cancelled_by
         enrolment.decision_reason = f"The cohort was cancelled: {reason}"
         enrolment.save()
-        _notify(enrolment, Kind.WITHDRAWN)
+        _notify(enrolment, Kind.COHORT_CANCELLED)
     return cohort
 
 

@@ -173,21 +173,36 @@ class WithdrawView(OwnEnrolmentMixin, BreadcrumbMixin, TemplateView):
 
 
 class OfferView(OwnEnrolmentMixin, View):
-    """Who: the person offered the place (POST only): accept or decline."""
-
-    accept = True
+    """Who: the person offered the place (POST only): accept."""
 
     def post(self, request, pk):
         enrolment = self.get_enrolment()
         try:
-            if self.accept:
-                services.enrolment_accept_offer(enrolment=enrolment)
-                messages.success(request, f"Your place on {enrolment.cohort} is confirmed.")
-            else:
-                services.enrolment_decline_offer(enrolment=enrolment)
-                messages.success(request, "You have declined the place; it goes to the next person waiting.")
+            services.enrolment_accept_offer(enrolment=enrolment)
+            messages.success(request, f"Your place on {enrolment.cohort} is confirmed.")
         except ValidationError as error:
             messages.error(request, _error_text(error))
+        return redirect("programmes:my_learning")
+
+
+class DeclineOfferView(OwnEnrolmentMixin, BreadcrumbMixin, TemplateView):
+    """Who: the person offered the place. GET asks to confirm (the place is gone once declined); POST
+    declines."""
+
+    template_name = "programmes/decline_offer.html"
+    breadcrumbs = (("Home", "home"), ("My learning", "programmes:my_learning"))
+
+    def get_context_data(self, **kwargs):
+        enrolment = self.get_enrolment()
+        return super().get_context_data(enrolment=enrolment, started=enrolment.cohort.has_started(), **kwargs)
+
+    def post(self, request, pk):
+        enrolment = self.get_enrolment()
+        if enrolment.status != Enrolment.Status.OFFERED:
+            messages.error(request, "This offer is no longer open, so there is nothing to decline.")
+            return redirect("programmes:my_learning")
+        services.enrolment_decline_offer(enrolment=enrolment)
+        messages.success(request, "You have declined the place; it goes to the next person waiting.")
         return redirect("programmes:my_learning")
 
 

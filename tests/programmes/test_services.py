@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.test import TestCase
 from django.utils import timezone
 
-from programmes import services
-from programmes.models import Cohort, Enrolment, Notification, Programme
+from programmes import selectors, services
+from programmes.models import Cohort, Enrolment, Notification, Programme, offer_deadline
 from tests.factories import BandFactory, OrganisationFactory, StaffGroupFactory, UserFactory
 from workforce.models import Sector
 
@@ -423,3 +423,163 @@ def test_unsent_notifications_are_queued_again_and_sent_once(staff_user, mailout
     assert services.notifications_resend_unsent(older_than=datetime.timedelta(0)) == 1
     assert services.notifications_resend_unsent(older_than=datetime.timedelta(0)) == 0
     assert len(mailoutbox) == 1
+
+
+# --- moves keep the approval, offers close at the start, the right email for each ending -----------
+
+
+def test_moving_a_request_awaiting_approval_keeps_it_a_request_for_the_same_approver(
+    programme_lead, mailoutbox
+):
+    manager = UserFactory()
+    person = UserFactory(line_manager=manager)
+    programme = ProgrammeFactory(lead=programme_lead)
+    source = CohortFactory(programme=programme, approval_required=True)
+    target = CohortFactory(programme=programme, approval_required=False, capacity=5)
+    request = enrol(source, person)
+    mailoutbox.clear()
+    moved = committed(services.enrolment_move, enrolment=request, to_cohort=target, moved_by=programme_lead)
+    assert moved.cohort == target
+    assert moved.status == "awaiting_approval" and moved.confirmed_at is None
+    assert moved.approver == manager
+    subjects = {(m.to[0], m.subject) for m in mailoutbox}
+    title = programme.title
+    assert (person.email, f"Request for a place: {title}") in subjects
+    assert (manager.email, f"Request for a place: {title}") in subjects
+    assert not any(s.startswith("Your place is confirmed") for _, s in subjects)
+    # The approval still works on the new request.
+    decided = committed(services.enrolment_decide, enrolment=moved, decided_by=manager, approve=True)
+    assert decided.status == "confirmed"
+
+
+def test_moving_a_place_into_a_cohort_that_needs_approval_asks_the_programme_lead(programme_lead, mailoutbox):
+    person = UserFactory(line_manager=None)
+    programme = ProgrammeFactory(lead=programme_lead)
+    source = CohortFactory(programme=programme, capacity=1)
+    target = CohortFactory(programme=programme, approval_required=True, capacity=5)
+    holder = enrol(source, person)
+    assert holder.status == "confirmed"
+    mailoutbox.clear()
+    moved = committed(services.enrolment_move, enrolment=holder, to_cohort=target, moved_by=programme_lead)
+    assert moved.status == "awaiting_approval" and moved.approver == programme_lead
+    lead_mail = next(m for m in mailoutbox if m.to == [programme_lead.email])
+    assert lead_mail.subject == f"Request for a place: {programme.title}"
+    assert "Approve or decline it" in lead_mail.body
+
+
+def test_a_moved_person_is_told_where_they_were_moved_not_that_they_withdrew(programme_lead, mailoutbox):
+    programme = ProgrammeFactory(lead=programme_lead)
+    start = timezone.localdate() + datetime.timedelta(days=20)
+    source = CohortFactory(
+        programme=programme, name="Spring", starts_on=start, ends_on=start + datetime.timedelta(days=7)
+    )
+    later = start + datetime.timedelta(days=60)
+    target = CohortFactory(programme=programme, name="Summer", starts_on=later, ends_on=later)
+    SessionFactory(cohort=source)
+    holder = enrol(source)
+    mailoutbox.clear()
+    committed(services.enrolment_move, enrolment=holder, to_cohort=target, moved_by=programme_lead)
+    mine = [m for m in mailoutbox if m.to == [holder.person.email]]
+    subjects = [m.subject for m in mine]
+    assert f"Your place has been moved to another cohort: {programme.title}" in subjects
+    assert not any(s.startswith("You have withdrawn") for s in subjects)
+    moved_mail = next(m for m in mine if m.subject.startswith("Your place has been moved"))
+    assert (
+        f"From: Spring, {start:%-d %B %Y} to {start + datetime.timedelta(days=7):%-d %B %Y}"
+        in moved_mail.body
+    )
+    assert f"To: Summer, {later:%-d %B %Y}," in moved_mail.body
+    assert programme_lead.display_name in moved_mail.body
+    assert "Your place in Summer is confirmed" in moved_mail.body
+    assert "From: Spring" in moved_mail.alternatives[0][0]
+    cal, _ = calendar_of(moved_mail)  # the old cohort's sessions leave the calendar
+    assert cal["METHOD"] == "CANCEL"
+    assert Notification.objects.filter(enrolment=holder, kind="moved").count() == 1
+
+
+def test_people_in_a_cancelled_cohort_are_told_it_was_cancelled_and_why(academy_admin, mailoutbox):
+    cohort = CohortFactory(capacity=1)
+    holder, waiting = enrol(cohort), enrol(cohort)
+    mailoutbox.clear()
+    committed(services.cohort_cancel, cohort=cohort, cancelled_by=academy_admin, reason="Trainer unwell")
+    assert {m.subject for m in mailoutbox} == {f"Your cohort has been cancelled: {cohort.programme.title}"}
+    for message in mailoutbox:
+        assert "has been cancelled" in message.body
+        assert "Reason: Trainer unwell" in message.body
+        assert "You have withdrawn" not in message.body
+        assert "Reason: Trainer unwell" in message.alternatives[0][0]
+    holder_mail = next(m for m in mailoutbox if m.to == [holder.person.email])
+    assert "your place there has ended" in holder_mail.body
+    assert Notification.objects.filter(enrolment=waiting, kind="cohort_cancelled").exists()
+
+
+def test_an_offer_closes_when_the_cohort_starts_if_that_comes_before_its_hours_run_out(mailoutbox):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    cohort = CohortFactory(capacity=1, offer_hours=72, starts_on=tomorrow, ends_on=tomorrow)
+    holder, second, third = enrol(cohort), enrol(cohort), enrol(cohort)
+    now = timezone.now()
+    committed(services.enrolment_withdraw, enrolment=holder, withdrawn_by=holder.person, now=now)
+    second.refresh_from_db()
+    start = timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time.min))  # local midnight
+    assert start < now + datetime.timedelta(hours=72)
+    assert second.status == "offered" and second.offer_expires_at == start
+    offer_mail = next(m for m in mailoutbox if m.to == [second.person.email] and "offered" in m.subject)
+    assert f"{timezone.localtime(start):%H:%M}" in offer_mail.body
+    # Once the cohort has started the offer cannot be accepted...
+    with pytest.raises(ValidationError, match="already started"):
+        committed(services.enrolment_accept_offer, enrolment=second, now=start)
+    # ... and the beat task lapses it without passing the place on: the list is closed once it starts.
+    mailoutbox.clear()
+    assert committed(services.offers_expire, now=start + datetime.timedelta(minutes=5)) == 1
+    second.refresh_from_db()
+    third.refresh_from_db()
+    assert second.status == "expired" and third.status == "waiting"
+    (lapsed,) = mailoutbox
+    assert "not accepted before the cohort started" in lapsed.body
+    assert "passed to the next person" not in lapsed.body
+
+
+def test_an_offer_made_before_the_cap_cannot_be_accepted_once_the_cohort_has_started(staff_user):
+    today = timezone.localdate()
+    cohort = CohortFactory(capacity=1, starts_on=today, ends_on=today + datetime.timedelta(days=3))
+    offer = Enrolment.objects.create(
+        cohort=cohort,
+        person=staff_user,
+        status=Enrolment.Status.OFFERED,
+        offer_expires_at=timezone.now() + datetime.timedelta(hours=5),
+    )
+    with pytest.raises(ValidationError, match="already started"):
+        committed(services.enrolment_accept_offer, enrolment=offer)
+    offer.refresh_from_db()
+    assert offer.status == "offered"
+
+
+def test_the_offer_deadline_keeps_its_hours_when_the_cohort_starts_later():
+    cohort = CohortFactory(offer_hours=48)
+    now = timezone.now()
+    assert offer_deadline(cohort, now=now) == now + datetime.timedelta(hours=48)
+
+
+def test_declining_an_offer_sends_a_confirmation_email(mailoutbox):
+    cohort = CohortFactory(capacity=1)
+    holder, second = enrol(cohort), enrol(cohort)
+    committed(services.enrolment_withdraw, enrolment=holder, withdrawn_by=holder.person)
+    mailoutbox.clear()
+    committed(services.enrolment_decline_offer, enrolment=second)
+    committed(services.enrolment_decline_offer, enrolment=second)  # a replay sends nothing more
+    (message,) = mailoutbox
+    assert message.to == [second.person.email]
+    assert message.subject == f"You have declined the place: {cohort.programme.title}"
+    assert "You have declined the place offered to you" in message.body
+
+
+def test_requests_for_cohorts_that_have_started_are_not_left_to_approve(academy_admin):
+    manager = UserFactory()
+    started = CohortFactory(approval_required=True)
+    upcoming = CohortFactory(approval_required=True)
+    stale = enrol(started, UserFactory(line_manager=manager))
+    fresh = enrol(upcoming, UserFactory(line_manager=manager))
+    Cohort.objects.filter(pk=started.pk).update(starts_on=timezone.localdate())
+    assert list(selectors.approvals_pending(user=manager)) == [fresh]
+    assert list(selectors.approvals_pending(user=academy_admin)) == [fresh]
+    assert stale in selectors.my_learning(person=stale.person).ended

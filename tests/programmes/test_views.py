@@ -34,6 +34,7 @@ def urls_for(world):
         "withdraw": ("get", reverse("programmes:withdraw", args=[e.pk])),
         "accept": ("post", reverse("programmes:accept_offer", args=[e.pk])),
         "decline": ("post", reverse("programmes:decline_offer", args=[e.pk])),
+        "decline_confirm": ("get", reverse("programmes:decline_offer", args=[e.pk])),
         "calendar": ("get", reverse("programmes:calendar", args=[e.pk])),
         "approvals": ("get", reverse("programmes:approvals")),
         "approval": ("get", reverse("programmes:approval", args=[e.pk])),
@@ -52,7 +53,8 @@ def urls_for(world):
 
 
 ALL_PAGES = [
-    "catalogue", "programme", "enrol", "my_learning", "withdraw", "accept", "decline", "calendar",
+    "catalogue", "programme", "enrol", "my_learning", "withdraw", "accept", "decline", "decline_confirm",
+    "calendar",
     "approvals", "approval", "cohorts", "cohort", "cohort_edit", "cohort_create", "cohort_export", "move",
     "session_create", "session_edit", "session_cancel", "session_cancel_post", "cohort_cancel",
 ]  # fmt: skip
@@ -60,7 +62,7 @@ LEAD_PAGES = [
     "cohorts", "cohort", "cohort_edit", "cohort_create", "cohort_export", "move", "session_create",
     "session_edit", "session_cancel", "session_cancel_post", "cohort_cancel",
 ]  # fmt: skip
-OWN_ENROLMENT_PAGES = ["withdraw", "accept", "decline", "calendar"]
+OWN_ENROLMENT_PAGES = ["withdraw", "accept", "decline", "decline_confirm", "calendar"]
 
 
 @pytest.mark.parametrize("page", ALL_PAGES)
@@ -433,3 +435,82 @@ def test_the_lead_adds_a_cohort_and_a_session(client, world, programme_lead):
     response = client.post(url, {"title": "Day 1", "date": starts, "starts_at": "09:00", "ends_at": "12:00"})
     assert response.status_code == 302
     assert cohort.sessions.get().title == "Day 1"
+
+
+def _offer(person, **cohort_fields):
+    cohort = CohortFactory(capacity=1, **cohort_fields)
+    return EnrolmentFactory(
+        cohort=cohort,
+        person=person,
+        status=Enrolment.Status.OFFERED,
+        offer_expires_at=timezone.now() + datetime.timedelta(hours=5),
+    )
+
+
+def test_declining_an_offer_asks_to_confirm_then_declines_and_emails(
+    client, staff_user, mailoutbox, django_capture_on_commit_callbacks
+):
+    offer = _offer(staff_user)
+    client.force_login(staff_user)
+    url = reverse("programmes:decline_offer", args=[offer.pk])
+    content = client.get(reverse("programmes:my_learning")).content.decode()
+    assert f'href="{url}"' in content  # a link to the confirmation page, not a one-click form
+    assert f'action="{url}"' not in content
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Are you sure you want to decline the place?" in page.content.decode()
+    offer.refresh_from_db()
+    assert offer.status == "offered"  # looking at the page changes nothing
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, follow=True)
+    assert "You have declined the place" in response.content.decode()
+    offer.refresh_from_db()
+    assert offer.status == "withdrawn"
+    (message,) = mailoutbox
+    assert message.to == [staff_user.email] and message.subject.startswith("You have declined the place")
+    # Afterwards the page says the offer is closed and a second POST changes nothing.
+    assert "no longer open" in client.get(url).content.decode()
+    response = client.post(url, follow=True)
+    assert "no longer open" in response.content.decode()
+
+
+def test_another_persons_offer_cannot_be_declined(client, staff_user):
+    offer = _offer(UserFactory())
+    client.force_login(staff_user)
+    url = reverse("programmes:decline_offer", args=[offer.pk])
+    assert client.get(url).status_code == 404
+    assert client.post(url).status_code == 404
+    offer.refresh_from_db()
+    assert offer.status == "offered"
+
+
+def test_an_offer_for_a_cohort_that_has_started_shows_as_ended_without_accept(client, staff_user):
+    today = timezone.localdate()
+    offer = _offer(staff_user, starts_on=today, ends_on=today + datetime.timedelta(days=2))
+    client.force_login(staff_user)
+    content = client.get(reverse("programmes:my_learning")).content.decode()
+    assert "Places offered to you" not in content
+    assert "Offer closed: the cohort has started" in content
+    assert "Accept the place" not in content
+    response = client.post(reverse("programmes:accept_offer", args=[offer.pk]), follow=True)
+    assert "already started" in response.content.decode()
+    offer.refresh_from_db()
+    assert offer.status == "offered"
+
+
+def test_the_to_approve_page_leaves_out_requests_for_cohorts_that_have_started(client):
+    manager = UserFactory()
+    today = timezone.localdate()
+    late = UserFactory(line_manager=manager, first_name="Late", last_name="Request")
+    timely = UserFactory(line_manager=manager, first_name="Timely", last_name="Request")
+    for person, starts in ((late, today), (timely, today + datetime.timedelta(days=9))):
+        EnrolmentFactory(
+            person=person,
+            approver=manager,
+            status=Enrolment.Status.AWAITING_APPROVAL,
+            cohort=CohortFactory(starts_on=starts, ends_on=starts),
+        )
+    client.force_login(manager)
+    listing = client.get(reverse("programmes:approvals")).content.decode()
+    assert timely.display_name in listing
+    assert late.display_name not in listing
