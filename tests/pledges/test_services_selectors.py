@@ -385,3 +385,53 @@ def test_changes_since_include_programme_and_workstream_edits():
     texts = [(c.what, c.who) for c in selectors.changes_since(datetime.date.today())]
     assert ("Programme Reverse Mentoring (2027) changed", admin.display_name) in texts
     assert ("Workstream " + programme.workstream.name + " created", "The system") in texts
+
+
+def test_seeding_again_keeps_an_admins_edits_and_their_place_in_history():
+    """make run seeds every time: a second seed must not undo edits nor date them before the demo's rows."""
+    from pledges.models import MetricLink
+
+    admin = UserFactory(email="admin@example.org")
+    demo.seed()
+    pledge = Pledge.objects.get(number=demo.WORKFORCE_PLEDGE_NUMBER)
+    kept = list(pledge.objectives.exclude(title="Strong LLR identity"))
+    services.pledge_update(
+        pledge=pledge, user=admin, title="Edited", objectives=kept, people_promise_elements=[]
+    )
+    first, second = Objective.objects.filter(pillar="recruit").order_by("order")[:2]
+    services.objective_move(objective=first, user=admin, direction="down")
+    collaborative = Objective.objects.get(title="Collaborative approach")
+    services.objective_update(objective=collaborative, user=admin, programmes=[])
+    services.metric_link_remove(link=MetricLink.objects.get(pledge=pledge), user=admin)  # the seed's link
+    versions = (Pledge.history.count(), Objective.history.count(), MetricLink.history.count())
+    newest = pledge.history.first()
+
+    demo.seed()
+
+    pledge.refresh_from_db()
+    assert pledge.title == "Edited"
+    assert set(pledge.objectives.all()) == set(kept)
+    assert not pledge.people_promise_elements.exists()
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.order, second.order) == (1, 0)
+    assert not collaborative.programmes.exists()
+    assert not MetricLink.objects.filter(pledge=pledge).exists()
+    assert (Pledge.history.count(), Objective.history.count(), MetricLink.history.count()) == versions
+    # The admin's edit is still the current version, dated today, not moved behind the seed's rows.
+    assert pledge.history.first().history_id == newest.history_id
+    assert pledge.history.first().history_date == newest.history_date
+
+
+def test_seeding_backdates_only_the_history_rows_it_writes():
+    UserFactory(email="admin@example.org")
+    earlier = services.pledge_create(user=None, number=20, title="Added by a script before the demo")
+    demo.seed()
+    today = datetime.date.today()
+    assert earlier.history.get().history_date.date() == today
+    workforce_pledge = Pledge.objects.get(number=demo.WORKFORCE_PLEDGE_NUMBER)
+    assert all(v.history_date.date() < today for v in workforce_pledge.history.all())
+    services.pledge_update(pledge=workforce_pledge, user=None, title="Changed by a script")
+    demo.seed()
+    latest = workforce_pledge.history.first()
+    assert (latest.title, latest.history_date.date()) == ("Changed by a script", today)
