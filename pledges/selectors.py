@@ -315,23 +315,24 @@ def pledge_rows(pledges: list[Pledge], *, summaries: Summaries | None = None) ->
         .order_by("pledge_id", "-published_on", "-created_at")
     ):
         updates[update.pledge_id].append(update)
-    links = {}
+    links: dict[int, list[MetricLink]] = defaultdict(list)
     for link in MetricLink.objects.filter(pledge_id__in=pledge_ids).select_related("metric"):
-        current = links.get(link.pledge_id)
-        if current is None or (link.is_key and not current.is_key):
-            links[link.pledge_id] = link
+        links[link.pledge_id].append(link)  # the key metric first (MetricLink's ordering)
     if links and summaries is None:
         summaries = metric_summaries_by_id()
     rows = []
     for pledge in pledges:
         recent = updates.get(pledge.pk, [])[:TREND_LENGTH]
         latest = recent[0] if recent else None
-        link = links.get(pledge.pk)
-        # Per link, not per metric: two pledges may share a key metric with different targets.
-        key = _result(summaries[link.metric_id], link.target) if link else None
+        # Per link, not per metric: two pledges may share a metric with different targets.
+        results = [_result(summaries[link.metric_id], link.target) for link in links.get(pledge.pk, [])]
+        key = results[0] if results else None
         mismatches = []
-        if latest is not None and key is not None:
-            mismatches = status_mismatches(latest.status, [MetricAssurance(key.metric.name, key.assurance)])
+        if latest is not None:
+            # Every linked metric, as when the update is posted: the key metric is only the one shown.
+            mismatches = status_mismatches(
+                latest.status, [MetricAssurance(r.metric.name, r.assurance) for r in results]
+            )
         rows.append(
             PledgeRow(
                 pledge=pledge,

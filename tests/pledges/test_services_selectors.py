@@ -289,6 +289,21 @@ def test_pledge_rows_give_latest_status_trend_and_key_metric_in_few_queries(djan
     assert rows[1].latest is None and rows[1].key_metric is None and rows[1].trend == "Not enough updates yet"
 
 
+def test_pledge_rows_check_the_status_against_every_linked_metric_not_just_the_key_one(
+    django_assert_max_num_queries,
+):
+    pledge = PledgeFactory(number=1)
+    linked_metric(pledge, target=Decimal("20"), is_key=True)  # consistently meets its target
+    failing = linked_metric(pledge, target=Decimal("5"), is_key=False)  # consistently fails its target
+    ProgressUpdateFactory(pledge=pledge, status=Status.ON_TRACK)
+    with django_assert_max_num_queries(6):
+        (row,) = selectors.pledge_rows([pledge])
+    assert row.key_metric.assurance == spc.ASSURANCE_PASS
+    assert [m.message for m in row.mismatches] == [
+        f"The status is “on track” but {failing.name} consistently fails its target."
+    ]
+
+
 def test_pledge_programmes_are_the_published_ones_of_its_live_objectives_in_the_admins_order():
     from .factories import WorkstreamFactory
 
