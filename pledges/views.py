@@ -250,8 +250,14 @@ class PledgeMoveView(ManageMixin, DetailView):
 
     def post(self, request, *args, **kwargs):
         pledge = self.get_object()
-        services.pledge_move(pledge=pledge, user=request.user, direction=request.POST.get("direction", ""))
-        messages.success(request, f"Pledge {pledge.number} moved {request.POST.get('direction')}.")
+        try:
+            services.pledge_move(
+                pledge=pledge, user=request.user, direction=request.POST.get("direction", "")
+            )
+        except ValidationError as error:
+            messages.error(request, f"Pledge {pledge.number} was not moved: {' '.join(error.messages)}.")
+        else:
+            messages.success(request, f"Pledge {pledge.number} moved {request.POST['direction']}.")
         return redirect("pledges:manage_pledges")
 
 
@@ -597,10 +603,14 @@ class ObjectiveMoveView(ManageMixin, DetailView):
 
     def post(self, request, *args, **kwargs):
         objective = self.get_object()
-        services.objective_move(
-            objective=objective, user=request.user, direction=request.POST.get("direction", "")
-        )
-        messages.success(request, f"Objective moved {request.POST.get('direction')}: {objective.title}.")
+        try:
+            services.objective_move(
+                objective=objective, user=request.user, direction=request.POST.get("direction", "")
+            )
+        except ValidationError as error:
+            messages.error(request, f"The objective was not moved: {' '.join(error.messages)}.")
+        else:
+            messages.success(request, f"Objective moved {request.POST['direction']}: {objective.title}.")
         return redirect("pledges:manage_objectives")
 
 

@@ -431,3 +431,27 @@ def test_correcting_an_update_to_a_mismatched_status_warns_and_keeps_the_check(c
     assert "Check the status" not in page.content.decode()
     update.refresh_from_db()
     assert update.metric_check == ""
+
+
+@pytest.mark.parametrize("direction", ["sideways", "", "<b>up</b>"])
+def test_moving_with_an_unknown_direction_says_so_instead_of_failing(client, academy_admin, direction):
+    pledge = PledgeFactory(number=1, order=0)
+    PledgeFactory(number=2, order=1)
+    objective = ObjectiveFactory(order=0)
+    client.force_login(academy_admin)
+    for url, expected in (
+        (
+            reverse("pledges:pledge_move", kwargs={"pk": pledge.pk}),
+            "Pledge 1 was not moved: Choose up or down.",
+        ),
+        (
+            reverse("pledges:objective_move", kwargs={"pk": objective.pk}),
+            "The objective was not moved: Choose up or down.",
+        ),
+    ):
+        response = client.post(url, {"direction": direction}, follow=True)
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert expected in page
+        assert " moved " + direction not in page.replace("was not moved", "")
+    assert list(Pledge.objects.values_list("number", flat=True)) == [1, 2]
