@@ -450,3 +450,10 @@ def test_seeding_backdates_only_the_history_rows_it_writes():
     demo.seed()
     latest = workforce_pledge.history.first()
     assert (latest.title, latest.history_date.date()) == ("Changed by a script", today)
+
+
+def test_objective_create_has_no_unused_pledges_parameter():
+    """Pledges link to objectives from the pledge's side (pledge_create/pledge_update)."""
+    import inspect
+
+    assert "pledges" not in inspect.signature(services.objective_create).parameters

@@ -455,3 +455,33 @@ def test_moving_with_an_unknown_direction_says_so_instead_of_failing(client, aca
         assert expected in page
         assert " moved " + direction not in page.replace("was not moved", "")
     assert list(Pledge.objects.values_list("number", flat=True)) == [1, 2]
+
+
+def test_pledge_number_hint_and_validation_agree(client, academy_admin):
+    client.force_login(academy_admin)
+    page = client.get(reverse("pledges:pledge_create")).content.decode()
+    assert "from 1 to 13" in page and 'max="13"' in page
+    page = client.post(
+        reverse("pledges:pledge_create"), {"number": "14", "title": "Fourteen"}
+    ).content.decode()
+    assert "Pledge number must be 13 or less" in page
+    assert not Pledge.objects.exists()
+    response = client.post(reverse("pledges:pledge_create"), {"number": "13", "title": "Thirteen"})
+    assert response.status_code == 302 and Pledge.objects.get().number == 13
+
+
+def test_metric_link_target_hint_gives_the_unit_and_errors_are_clear(client, academy_admin):
+    pledge = PledgeFactory(number=1)
+    metric = MetricFactory(name="Test vacancy rate")
+    client.force_login(academy_admin)
+    url = reverse("pledges:pledge_metric_add", kwargs={"pk": pledge.pk})
+    page = client.get(url).content.decode()
+    assert "Test vacancy rate (percentage)" in page
+    assert "for a percentage, enter 8.5 for 8.5%" in page
+    page = client.post(url, {"metric": metric.pk, "target": "ten"}).content.decode()
+    assert "Enter the target as a number, like 8.5" in page
+    page = client.post(url, {"metric": metric.pk, "target": "150"}).content.decode()
+    assert "Test vacancy rate is a percentage: enter a target from 0 to 100" in page
+    assert not MetricLink.objects.exists()
+    assert client.post(url, {"metric": metric.pk, "target": "8.5"}).status_code == 302
+    assert MetricLink.objects.get().target == Decimal("8.5")
