@@ -457,3 +457,29 @@ def test_objective_create_has_no_unused_pledges_parameter():
     import inspect
 
     assert "pledges" not in inspect.signature(services.objective_create).parameters
+
+
+def test_subject_progress_gives_the_latest_update_trend_and_recent_updates_in_one_query(
+    django_assert_num_queries,
+):
+    objective = ObjectiveFactory()
+    for month in range(1, 15):
+        ProgressUpdateFactory(
+            pledge=None,
+            objective=objective,
+            status=Status.OFF_TRACK if month < 14 else Status.AT_RISK,
+            period_start=datetime.date(2025, 1, 1) + datetime.timedelta(days=31 * month),
+            period_end=datetime.date(2025, 1, 20) + datetime.timedelta(days=31 * month),
+            published_on=datetime.date(2025, 1, 28) + datetime.timedelta(days=31 * month),
+        )
+    with django_assert_num_queries(1):
+        progress = selectors.subject_progress(objective)
+        assert progress.latest.author.display_name
+    assert progress.latest.status == Status.AT_RISK
+    assert len(progress.updates) == selectors.UPDATES_SHOWN
+    assert progress.earlier == progress.updates[1:]
+    assert progress.statuses == [Status.OFF_TRACK] * (selectors.TREND_LENGTH - 1) + [Status.AT_RISK]
+    assert progress.trend == "Improving"
+    assert progress.plain_words == selectors.STATUS_PLAIN_WORDS[Status.AT_RISK]
+    (row,) = selectors.objective_rows([objective])
+    assert (row.latest, row.statuses) == (progress.latest, progress.statuses)
