@@ -1,8 +1,8 @@
 """Demo data for the strategy layer: the 13 pledges, Table 1 objectives, their links and a year of updates.
 
 Idempotent: rows are looked up by natural keys (pledge number, pillar + objective title, subject + date).
-Pledges, objectives and their links are only written when the seed creates them, so running it again (``make
-run`` seeds every time) never undoes an admin's edits.
+Rows and links are only written when the seed creates them, so running it again (``make run`` seeds every
+time) never undoes an admin's edits.
 
 Only one pledge's wording appears in our sources: paragraph 9 of the 2025 People Plan report to the Joint
 Health Scrutiny Committee quotes the LLR Five-Year Plan's workforce pledge. Every other pledge gets a clearly
@@ -138,16 +138,9 @@ def _previous_month(day: datetime.date) -> datetime.date:
     return _month_start(_month_start(day) - datetime.timedelta(days=1))
 
 
-def _upsert_quietly(model, lookup: dict, defaults: dict):
-    """update_or_create that saves only when something differs, so re-seeding adds no history versions."""
-    obj = model.objects.filter(**lookup).first()
-    if obj is None:
-        return model.objects.create(**lookup, **defaults)
-    if any(getattr(obj, name) != value for name, value in defaults.items()):
-        for name, value in defaults.items():
-            setattr(obj, name, value)
-        obj.save()
-    return obj
+def _create_missing(model, lookup: dict, defaults: dict):
+    """get_or_create: an existing row, perhaps corrected by an admin since, is left as it is (no history)."""
+    return model.objects.get_or_create(**lookup, defaults=defaults)[0]
 
 
 def seed_pledges() -> tuple[list[Pledge], set[int]]:
@@ -269,7 +262,7 @@ def seed_updates(pledges: list[Pledge], objectives: list[Objective], author: Use
                 if status == Status.COMPLETE and index < 11:
                     status = Status.ON_TRACK
                 narrative = f"Synthetic demo update for {period_start:%B %Y}, for a placeholder pledge."
-            _upsert_quietly(
+            _create_missing(
                 ProgressUpdate,
                 {"pledge": pledge, "published_on": min(period_end + datetime.timedelta(days=7), today)},
                 {
@@ -285,7 +278,7 @@ def seed_updates(pledges: list[Pledge], objectives: list[Objective], author: Use
     for objective in objectives[:3]:
         for index, period_start in enumerate(months[::3]):
             period_end = _month_start(period_start + datetime.timedelta(days=93)) - datetime.timedelta(days=1)
-            _upsert_quietly(
+            _create_missing(
                 ProgressUpdate,
                 {"objective": objective, "published_on": min(period_end + datetime.timedelta(days=7), today)},
                 {
@@ -301,14 +294,10 @@ def seed_updates(pledges: list[Pledge], objectives: list[Objective], author: Use
 
 
 def seed_board_meetings(today, user: User) -> None:
-    BoardMeeting.objects.update_or_create(
-        date=today - datetime.timedelta(days=21),
-        defaults={"note": "People and Culture Board (demo)", "set_by": user},
-    )
-    BoardMeeting.objects.update_or_create(
-        date=today + datetime.timedelta(days=35),
-        defaults={"note": "People and Culture Board (demo)", "set_by": user},
-    )
+    for date in (today - datetime.timedelta(days=21), today + datetime.timedelta(days=35)):
+        _create_missing(
+            BoardMeeting, {"date": date}, {"note": "People and Culture Board (demo)", "set_by": user}
+        )
 
 
 # The models whose seeded history backdate_history moves; the programmes' demo rows too, so the board

@@ -418,6 +418,10 @@ def test_seeding_again_keeps_an_admins_edits_and_their_place_in_history():
     collaborative = Objective.objects.get(title="Collaborative approach")
     services.objective_update(objective=collaborative, user=admin, programmes=[])
     services.metric_link_remove(link=MetricLink.objects.get(pledge=pledge), user=admin)  # the seed's link
+    corrected = services.progress_update_edit(
+        update=pledge.updates.first(), user=admin, status=Status.OFF_TRACK, narrative="Demo data. Corrected."
+    )
+    update_versions = ProgressUpdate.history.count()
     versions = (Pledge.history.count(), Objective.history.count(), MetricLink.history.count())
     newest = pledge.history.first()
 
@@ -433,6 +437,9 @@ def test_seeding_again_keeps_an_admins_edits_and_their_place_in_history():
     assert not collaborative.programmes.exists()
     assert not MetricLink.objects.filter(pledge=pledge).exists()
     assert (Pledge.history.count(), Objective.history.count(), MetricLink.history.count()) == versions
+    corrected.refresh_from_db()
+    assert (corrected.status, corrected.narrative) == (Status.OFF_TRACK, "Demo data. Corrected.")
+    assert ProgressUpdate.history.count() == update_versions
     # The admin's edit is still the current version, dated today, not moved behind the seed's rows.
     assert pledge.history.first().history_id == newest.history_id
     assert pledge.history.first().history_date == newest.history_date
