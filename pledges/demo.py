@@ -1,6 +1,8 @@
 """Demo data for the strategy layer: the 13 pledges, Table 1 objectives, their links and a year of updates.
 
 Idempotent: rows are looked up by natural keys (pledge number, pillar + objective title, subject + date).
+Rows and links are only written when the seed creates them, so running it again (``make run`` seeds every
+time) never undoes an admin's edits.
 
 Only one pledge's wording appears in our sources: paragraph 9 of the 2025 People Plan report to the Joint
 Health Scrutiny Committee quotes the LLR Five-Year Plan's workforce pledge. Every other pledge gets a clearly
@@ -10,7 +12,7 @@ we never invent official wording. The progress updates are synthetic demo data a
 
 import datetime
 
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from programmes.models import Pillar, Programme, Workstream
@@ -136,21 +138,15 @@ def _previous_month(day: datetime.date) -> datetime.date:
     return _month_start(_month_start(day) - datetime.timedelta(days=1))
 
 
-def _upsert_quietly(model, lookup: dict, defaults: dict):
-    """update_or_create that saves only when something differs, so re-seeding adds no history versions."""
-    obj = model.objects.filter(**lookup).first()
-    if obj is None:
-        return model.objects.create(**lookup, **defaults)
-    if any(getattr(obj, name) != value for name, value in defaults.items()):
-        for name, value in defaults.items():
-            setattr(obj, name, value)
-        obj.save()
-    return obj
+def _create_missing(model, lookup: dict, defaults: dict):
+    """get_or_create: an existing row, perhaps corrected by an admin since, is left as it is (no history)."""
+    return model.objects.get_or_create(**lookup, defaults=defaults)[0]
 
 
-def seed_pledges() -> list[Pledge]:
-    pledges = []
-    workforce_pledge, _ = Pledge.objects.update_or_create(
+def seed_pledges() -> tuple[list[Pledge], set[int]]:
+    """The 13 pledges, and the numbers of those created by this run (only those get the seed's links)."""
+    pledges, created_numbers = [], set()
+    workforce_pledge, created = Pledge.objects.get_or_create(
         number=WORKFORCE_PLEDGE_NUMBER,
         defaults={
             "title": WORKFORCE_PLEDGE,
@@ -160,9 +156,11 @@ def seed_pledges() -> list[Pledge]:
             "order": 0,
         },
     )
-    workforce_pledge.people_promise_elements.set(
-        PeoplePromiseElement.objects.filter(code__in=PEOPLE_PROMISE_FOR_WORKFORCE_PLEDGE)
-    )
+    if created:
+        created_numbers.add(WORKFORCE_PLEDGE_NUMBER)
+        workforce_pledge.people_promise_elements.set(
+            PeoplePromiseElement.objects.filter(code__in=PEOPLE_PROMISE_FOR_WORKFORCE_PLEDGE)
+        )
     pledges.append(workforce_pledge)
     for number in range(1, 14):
         if number == WORKFORCE_PLEDGE_NUMBER:
@@ -179,25 +177,30 @@ def seed_pledges() -> list[Pledge]:
                 "order": number - 1,
             },
         )
+        if created:
+            created_numbers.add(number)
         pledges.append(pledge)
-    return sorted(pledges, key=lambda p: p.number)
+    return sorted(pledges, key=lambda p: p.number), created_numbers
 
 
-def seed_objectives() -> list[Objective]:
-    objectives = []
+def seed_objectives() -> tuple[list[Objective], set[int]]:
+    """The Table 1 objectives, and the ids of those created by this run."""
+    objectives, created_ids = [], set()
     for pillar, titles in OBJECTIVES.items():
         for order, title in enumerate(titles):
-            objective, _ = Objective.objects.update_or_create(
+            objective, created = Objective.objects.get_or_create(
                 pillar=pillar, title=title, defaults={"order": order}
             )
             wanted = OBJECTIVE_PROGRAMMES.get(title, [])
-            if wanted:
-                query = Q()
-                for programme_title in wanted:
-                    query |= Q(title__iexact=programme_title)
-                objective.programmes.add(*Programme.objects.filter(query))
+            if created:
+                created_ids.add(objective.pk)
+                if wanted:
+                    query = Q()
+                    for programme_title in wanted:
+                        query |= Q(title__iexact=programme_title)
+                    objective.programmes.add(*Programme.objects.filter(query))
             objectives.append(objective)
-    return objectives
+    return objectives, created_ids
 
 
 def _metric_named(word: str) -> MetricDefinition | None:
@@ -208,19 +211,36 @@ def _metric_named(word: str) -> MetricDefinition | None:
     )
 
 
-def seed_links(pledges: list[Pledge], objectives: list[Objective]) -> None:
+def _link_metric_once(*, metric: MetricDefinition, is_key: bool = False, **subject) -> None:
+    """Link the metric unless a link between the two has ever existed: one an admin removed stays removed."""
+    if not MetricLink.history.filter(metric=metric, **subject).exists():
+        MetricLink.objects.create(metric=metric, is_key=is_key, **subject)
+
+
+def seed_links(
+    pledges: list[Pledge],
+    objectives: list[Objective],
+    *,
+    created_pledges: set[int] | None = None,
+    created_objectives: set[int] | None = None,
+) -> None:
+    """Link the workforce pledge to the objectives created with it, and the demo's metrics. None: all."""
     workforce_pledge = next(p for p in pledges if p.number == WORKFORCE_PLEDGE_NUMBER)
-    workforce_pledge.objectives.add(*objectives)
+    if created_pledges is None or WORKFORCE_PLEDGE_NUMBER in created_pledges:
+        new = objectives
+    else:
+        # A new objective in OBJECTIVES joins the pledge; ones an admin unlinked stay unlinked.
+        new = [o for o in objectives if created_objectives is None or o.pk in created_objectives]
+    if new:
+        workforce_pledge.objectives.add(*new)
     turnover = _metric_named("turnover")
     if turnover is not None:
-        MetricLink.objects.update_or_create(
-            pledge=workforce_pledge, metric=turnover, defaults={"is_key": True}
-        )
+        _link_metric_once(pledge=workforce_pledge, metric=turnover, is_key=True)
     by_title = {o.title: o for o in objectives}
     for title, word in OBJECTIVE_METRICS.items():
         metric = _metric_named(word)
         if metric is not None:
-            MetricLink.objects.update_or_create(objective=by_title[title], metric=metric, defaults={})
+            _link_metric_once(objective=by_title[title], metric=metric)
 
 
 def seed_updates(pledges: list[Pledge], objectives: list[Objective], author: User, today) -> int:
@@ -242,7 +262,7 @@ def seed_updates(pledges: list[Pledge], objectives: list[Objective], author: Use
                 if status == Status.COMPLETE and index < 11:
                     status = Status.ON_TRACK
                 narrative = f"Synthetic demo update for {period_start:%B %Y}, for a placeholder pledge."
-            _upsert_quietly(
+            _create_missing(
                 ProgressUpdate,
                 {"pledge": pledge, "published_on": min(period_end + datetime.timedelta(days=7), today)},
                 {
@@ -258,7 +278,7 @@ def seed_updates(pledges: list[Pledge], objectives: list[Objective], author: Use
     for objective in objectives[:3]:
         for index, period_start in enumerate(months[::3]):
             period_end = _month_start(period_start + datetime.timedelta(days=93)) - datetime.timedelta(days=1)
-            _upsert_quietly(
+            _create_missing(
                 ProgressUpdate,
                 {"objective": objective, "published_on": min(period_end + datetime.timedelta(days=7), today)},
                 {
@@ -274,41 +294,52 @@ def seed_updates(pledges: list[Pledge], objectives: list[Objective], author: Use
 
 
 def seed_board_meetings(today, user: User) -> None:
-    BoardMeeting.objects.update_or_create(
-        date=today - datetime.timedelta(days=21),
-        defaults={"note": "People and Culture Board (demo)", "set_by": user},
-    )
-    BoardMeeting.objects.update_or_create(
-        date=today + datetime.timedelta(days=35),
-        defaults={"note": "People and Culture Board (demo)", "set_by": user},
-    )
+    for date in (today - datetime.timedelta(days=21), today + datetime.timedelta(days=35)):
+        _create_missing(
+            BoardMeeting, {"date": date}, {"note": "People and Culture Board (demo)", "set_by": user}
+        )
 
 
-def backdate_history(today) -> None:
+# The models whose seeded history backdate_history moves; the programmes' demo rows too, so the board
+# overview's "what changed" is not all demo loading.
+BACKDATED_MODELS = (Pledge, Objective, MetricLink, Programme, Workstream, ProgressUpdate)
+
+
+def history_marks() -> dict[type, int]:
+    """The newest history row of each backdated model: take it before seeding, so that only the rows the
+    seed then writes are backdated (seed_demo takes it before the programmes' seed)."""
+    return {model: model.history.aggregate(m=Max("history_id"))["m"] or 0 for model in BACKDATED_MODELS}
+
+
+def backdate_history(today, marks: dict[type, int]) -> None:
     """The demo's history should read as if it happened over the year: each update's versions are dated
-    when it was published, and the seeded pledges, objectives, links, programmes and workstreams a year ago
-    (rows written by the system, never a person's edit)."""
+    when it was published, and the seeded pledges, objectives, links, programmes and workstreams a year ago.
+    Only rows written by this seed run (after ``marks``) by the system: never a person's edit, and never an
+    earlier run's rows, which would then date before the edits made since."""
     tz = timezone.get_current_timezone()
     year_ago = datetime.datetime.combine(today - datetime.timedelta(days=365), datetime.time(9), tz)
-    # The programmes' demo rows too, so the board overview's "what changed" is not all demo loading.
     for model in (Pledge, Objective, MetricLink, Programme, Workstream):
-        model.history.filter(history_user__isnull=True).update(history_date=year_ago)
+        model.history.filter(history_id__gt=marks[model], history_user__isnull=True).update(
+            history_date=year_ago
+        )
     for update in ProgressUpdate.objects.filter(
         author__email="admin@example.org", narrative__startswith="Demo data."
     ):
-        update.history.filter(history_user__isnull=True).update(
+        update.history.filter(history_id__gt=marks[ProgressUpdate], history_user__isnull=True).update(
             history_date=datetime.datetime.combine(update.published_on, datetime.time(9), tz)
         )
 
 
-def seed() -> dict:
+def seed(*, marks: dict[type, int] | None = None) -> dict:
+    """``marks``: history_marks() from before any app's seed in this run; by default, from now."""
+    marks = history_marks() if marks is None else marks
     today = timezone.localdate()
     admin = User.objects.filter(email="admin@example.org").first() or User.objects.order_by("pk").first()
-    pledges = seed_pledges()
-    objectives = seed_objectives()
-    seed_links(pledges, objectives)
+    pledges, created_pledges = seed_pledges()
+    objectives, created_objectives = seed_objectives()
+    seed_links(pledges, objectives, created_pledges=created_pledges, created_objectives=created_objectives)
     updates = seed_updates(pledges, objectives, admin, today) if admin else 0
     if admin:
         seed_board_meetings(today, admin)
-    backdate_history(today)
+    backdate_history(today, marks)
     return {"pledges": len(pledges), "objectives": len(objectives), "updates": updates}

@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db.models import Q
 
 from workforce.models import MetricDefinition, User
@@ -30,6 +31,10 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None, format="%Y-%m-%d"):  # noqa: A002 - Django's own argument name
         super().__init__(attrs=attrs, format=format)
+
+
+# The LLR Five-Year Plan has 13 pledges; the model allows up to 99 in case a later plan has more.
+PLEDGE_COUNT = 13
 
 
 class PledgeForm(forms.ModelForm):
@@ -73,7 +78,7 @@ class PledgeForm(forms.ModelForm):
             "executive_lead": "Executive lead (optional)",
         }
         help_texts = {
-            "number": "The pledge's number in the LLR Five-Year Plan, from 1 to 13.",
+            "number": f"The pledge's number in the LLR Five-Year Plan, from 1 to {PLEDGE_COUNT}.",
             "description": "In plain words, for staff. It is shown on the pledge page.",
             "executive_lead": "Name and job title, for example: Chief People Officer.",
         }
@@ -81,7 +86,7 @@ class PledgeForm(forms.ModelForm):
             "number": {
                 "required": "Enter the pledge number",
                 "unique": "Another pledge already has this number. Choose a different number",
-                "max_value": "Pledge number must be 99 or less",
+                "max_value": f"Pledge number must be {PLEDGE_COUNT} or less",
                 "min_value": "Pledge number must be 1 or more",
                 "invalid": "Pledge number must be a whole number, like 7",
             },
@@ -91,6 +96,8 @@ class PledgeForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["number"].validators.append(MaxValueValidator(PLEDGE_COUNT))
+        self.fields["number"].widget.attrs.update(min=1, max=PLEDGE_COUNT)
         self.fields["lead"].queryset = lead_choices()
         objectives = Objective.objects.filter(is_archived=False)
         if self.instance.pk:
@@ -187,21 +194,55 @@ class ProgressUpdateForm(forms.ModelForm):
         return cleaned
 
 
+class MetricChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.get_unit_display().lower()})"
+
+
 class MetricLinkForm(forms.ModelForm):
+    metric = MetricChoiceField(
+        queryset=MetricDefinition.objects.none(),
+        label="Workforce metric",
+        empty_label="Choose a metric",
+        error_messages={"required": "Choose a workforce metric"},
+    )
+
     class Meta:
         model = MetricLink
         fields = ["metric", "target", "is_key"]
         labels = {
-            "metric": "Workforce metric",
             "target": "Target (optional)",
             "is_key": "This is the key metric (shown on the board overview)",
         }
-        error_messages = {"metric": {"required": "Choose a workforce metric"}}
+        help_texts = {
+            "target": (
+                "In the metric's unit, shown after its name: for a percentage, enter 8.5 for 8.5%. "
+                "Leave empty to use the metric's own target, if it has one."
+            ),
+        }
+        error_messages = {
+            "target": {
+                "invalid": "Enter the target as a number, like 8.5",
+                "max_digits": "Enter a target of 14 digits or fewer",
+                "max_whole_digits": "Enter a target of 10 digits or fewer before the decimal point",
+                "max_decimal_places": "Enter a target with no more than 4 decimal places",
+            },
+        }
+        widgets = {
+            "target": forms.TextInput(attrs={"class": "nhsuk-input--width-10", "inputmode": "decimal"})
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["metric"].queryset = MetricDefinition.objects.all()
-        self.fields["metric"].empty_label = "Choose a metric"
+
+    def clean(self):
+        cleaned = super().clean()
+        metric, target = cleaned.get("metric"), cleaned.get("target")
+        is_percent = metric is not None and metric.unit == MetricDefinition.Unit.PERCENT
+        if is_percent and target is not None and not 0 <= target <= 100:
+            self.add_error("target", f"{metric.name} is a percentage: enter a target from 0 to 100")
+        return cleaned
 
 
 class BoardMeetingForm(forms.ModelForm):

@@ -195,6 +195,17 @@ def pledge_detail_queryset() -> QuerySet[Pledge]:
     )
 
 
+def objective_detail_queryset() -> QuerySet[Objective]:
+    """Live objectives with their live pledges and published programmes (those in the catalogue)."""
+    return objective_list().prefetch_related(
+        Prefetch("pledges", queryset=Pledge.objects.filter(is_archived=False)),
+        Prefetch(
+            "programmes",
+            queryset=Programme.objects.filter(status=Programme.Status.PUBLISHED).order_by("title"),
+        ),
+    )
+
+
 def pledge_programmes(pledge: Pledge) -> list[Programme]:
     """The programmes that serve a pledge: the published ones (those in the catalogue) linked to any of its
     live objectives, by workstream in the admins' order."""
@@ -269,22 +280,26 @@ def trend_word(statuses: list[str]) -> str:
     return "No change"
 
 
-# --- Board overview --------------------------------------------------------------------------------------
+# --- Progress: latest update and trend ---------------------------------------------------------------------
 
-TREND_LENGTH = 6
+TREND_LENGTH = 6  # statuses in a trend (the board overview's sparkline, the pledge and objective pages)
+UPDATES_SHOWN = 12  # updates listed on a staff pledge or objective page
 
 
 @dataclass
-class PledgeRow:
-    pledge: Pledge
+class Progress:
+    """A pledge's or objective's latest update and recent statuses."""
+
     latest: ProgressUpdate | None
     statuses: list[str]  # oldest first, up to TREND_LENGTH
-    key_metric: MetricResult | None
-    mismatches: list[Mismatch] = field(default_factory=list)
 
     @property
     def trend(self) -> str:
         return trend_word(self.statuses)
+
+    @property
+    def plain_words(self) -> str | None:
+        return STATUS_PLAIN_WORDS.get(self.latest.status) if self.latest else None
 
     @property
     def status_tags(self) -> list[tuple[str, str]]:
@@ -304,41 +319,85 @@ class PledgeRow:
         return "Recent statuses, oldest first: " + ", ".join(Status(s).label.lower() for s in self.statuses)
 
 
+def _progress(updates: list[ProgressUpdate]) -> dict:
+    """Progress fields from a subject's updates, newest first."""
+    recent = updates[:TREND_LENGTH]
+    return {"latest": recent[0] if recent else None, "statuses": [u.status for u in reversed(recent)]}
+
+
+def _updates_by_subject(field_name: str, ids: list[int]) -> dict[int, list[ProgressUpdate]]:
+    """The updates of many pledges (``field_name`` "pledge_id") or objectives, newest first, in one query."""
+    updates: dict[int, list[ProgressUpdate]] = defaultdict(list)
+    for update in (
+        ProgressUpdate.objects.filter(**{f"{field_name}__in": ids})
+        .select_related("author")
+        .order_by(field_name, "-published_on", "-created_at")
+    ):
+        updates[getattr(update, field_name)].append(update)
+    return updates
+
+
+@dataclass
+class SubjectProgress(Progress):
+    updates: list[ProgressUpdate]  # newest first, up to UPDATES_SHOWN
+
+    @property
+    def earlier(self) -> list[ProgressUpdate]:
+        return self.updates[1:]
+
+
+def subject_progress(subject: Pledge | Objective) -> SubjectProgress:
+    """For a staff pledge or objective page: the latest update, trend and recent updates (one query)."""
+    updates = list(updates_for(subject)[:UPDATES_SHOWN])
+    return SubjectProgress(updates=updates, **_progress(updates))
+
+
+@dataclass
+class ObjectiveRow(Progress):
+    objective: Objective
+
+
+def objective_rows(objectives: list[Objective]) -> list[ObjectiveRow]:
+    """The objectives with their latest update and recent statuses, in one query."""
+    updates = _updates_by_subject("objective_id", [o.pk for o in objectives])
+    return [ObjectiveRow(objective=o, **_progress(updates.get(o.pk, []))) for o in objectives]
+
+
+# --- Board overview --------------------------------------------------------------------------------------
+
+
+@dataclass
+class PledgeRow(Progress):
+    pledge: Pledge
+    key_metric: MetricResult | None
+    mismatches: list[Mismatch] = field(default_factory=list)
+
+
 def pledge_rows(pledges: list[Pledge], *, summaries: Summaries | None = None) -> list[PledgeRow]:
     """The pledges with their latest update, recent statuses and key metric, in a fixed number of queries.
     ``summaries``: metric_summaries_by_id() when the caller has it already."""
     pledge_ids = [p.pk for p in pledges]
-    updates: dict[int, list[ProgressUpdate]] = defaultdict(list)
-    for update in (
-        ProgressUpdate.objects.filter(pledge_id__in=pledge_ids)
-        .select_related("author")
-        .order_by("pledge_id", "-published_on", "-created_at")
-    ):
-        updates[update.pledge_id].append(update)
-    links = {}
+    updates = _updates_by_subject("pledge_id", pledge_ids)
+    links: dict[int, list[MetricLink]] = defaultdict(list)
     for link in MetricLink.objects.filter(pledge_id__in=pledge_ids).select_related("metric"):
-        current = links.get(link.pledge_id)
-        if current is None or (link.is_key and not current.is_key):
-            links[link.pledge_id] = link
+        links[link.pledge_id].append(link)  # the key metric first (MetricLink's ordering)
     if links and summaries is None:
         summaries = metric_summaries_by_id()
     rows = []
     for pledge in pledges:
-        recent = updates.get(pledge.pk, [])[:TREND_LENGTH]
-        latest = recent[0] if recent else None
-        link = links.get(pledge.pk)
-        # Per link, not per metric: two pledges may share a key metric with different targets.
-        key = _result(summaries[link.metric_id], link.target) if link else None
+        progress = _progress(updates.get(pledge.pk, []))
+        latest = progress["latest"]
+        # Per link, not per metric: two pledges may share a metric with different targets.
+        results = [_result(summaries[link.metric_id], link.target) for link in links.get(pledge.pk, [])]
         mismatches = []
-        if latest is not None and key is not None:
-            mismatches = status_mismatches(latest.status, [MetricAssurance(key.metric.name, key.assurance)])
+        if latest is not None:
+            # Every linked metric, as when the update is posted: the key metric is only the one shown.
+            mismatches = status_mismatches(
+                latest.status, [MetricAssurance(r.metric.name, r.assurance) for r in results]
+            )
         rows.append(
             PledgeRow(
-                pledge=pledge,
-                latest=latest,
-                statuses=[u.status for u in reversed(recent)],
-                key_metric=key,
-                mismatches=mismatches,
+                pledge=pledge, key_metric=results[0] if results else None, mismatches=mismatches, **progress
             )
         )
     return rows

@@ -108,7 +108,7 @@ OBJECTIVE_FIELDS = ("pillar", "title", "description", "lead")
 
 
 @transaction.atomic
-def objective_create(*, user, programmes=(), pledges=None, **fields) -> Objective:
+def objective_create(*, user, programmes=(), **fields) -> Objective:
     objective = Objective(**{k: fields[k] for k in OBJECTIVE_FIELDS if k in fields})
     objective.order = _clean_order(Objective.objects.filter(pillar=objective.pillar), fields.get("order"))
     _save_with_links(obj=objective, user=user, links={"programmes": programmes})

@@ -39,6 +39,7 @@ urlpatterns = [
     # Every signed-in user.
     path("pledges/", views.PledgeListView.as_view(), name="list"),
     path("pledges/<int:number>/", views.PledgeDetailView.as_view(), name="detail"),
+    path("objectives/<int:pk>/", views.ObjectiveDetailView.as_view(), name="objective_detail"),
     # Academy admins, and the named lead of a pledge or objective for its progress updates.
     path(
         "manage/pledges/<int:pk>/updates/new/",

@@ -103,16 +103,33 @@ class PledgeDetailView(BreadcrumbMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         pledge = self.object
-        updates = list(selectors.updates_for(pledge)[:12])
-        latest = updates[0] if updates else None
         return super().get_context_data(
-            latest=latest,
-            plain_words=selectors.STATUS_PLAIN_WORDS.get(latest.status) if latest else None,
-            trend=selectors.trend_word([u.status for u in reversed(updates[:6])]),
-            updates=updates,
+            progress=selectors.subject_progress(pledge),
+            objectives=selectors.objective_rows(list(pledge.objectives.all())),
             programmes=selectors.pledge_programmes(pledge),
             metrics=selectors.linked_metrics(pledge),
             may_post=selectors.user_may_post_update(self.request.user, pledge),
+            may_manage=self.request.user.has_perm(MANAGE),
+            **kwargs,
+        )
+
+
+class ObjectiveDetailView(BreadcrumbMixin, DetailView):
+    """Who: every signed-in user (read only); archived objectives are not shown (404)."""
+
+    template_name = "pledges/objective_detail.html"
+    breadcrumbs = (("Home", "home"), ("Our pledges", "pledges:list"))
+    context_object_name = "objective"
+
+    def get_queryset(self):
+        return selectors.objective_detail_queryset()
+
+    def get_context_data(self, **kwargs):
+        objective = self.object
+        return super().get_context_data(
+            progress=selectors.subject_progress(objective),
+            metrics=selectors.linked_metrics(objective),
+            may_post=selectors.user_may_post_update(self.request.user, objective),
             may_manage=self.request.user.has_perm(MANAGE),
             **kwargs,
         )
@@ -250,8 +267,14 @@ class PledgeMoveView(ManageMixin, DetailView):
 
     def post(self, request, *args, **kwargs):
         pledge = self.get_object()
-        services.pledge_move(pledge=pledge, user=request.user, direction=request.POST.get("direction", ""))
-        messages.success(request, f"Pledge {pledge.number} moved {request.POST.get('direction')}.")
+        try:
+            services.pledge_move(
+                pledge=pledge, user=request.user, direction=request.POST.get("direction", "")
+            )
+        except ValidationError as error:
+            messages.error(request, f"Pledge {pledge.number} was not moved: {' '.join(error.messages)}.")
+        else:
+            messages.success(request, f"Pledge {pledge.number} moved {request.POST['direction']}.")
         return redirect("pledges:manage_pledges")
 
 
@@ -361,7 +384,7 @@ class ProgressUpdateCreateView(BreadcrumbMixin, FormView):
             return _manage_url(self.subject)
         if isinstance(self.subject, Pledge):
             return reverse("pledges:detail", kwargs={"number": self.subject.number})
-        return reverse("home")
+        return reverse("pledges:objective_detail", kwargs={"pk": self.subject.pk})
 
     def get_breadcrumbs(self):
         return [("Home", reverse("home")), (str(self.subject), self.subject_url())]
@@ -597,10 +620,14 @@ class ObjectiveMoveView(ManageMixin, DetailView):
 
     def post(self, request, *args, **kwargs):
         objective = self.get_object()
-        services.objective_move(
-            objective=objective, user=request.user, direction=request.POST.get("direction", "")
-        )
-        messages.success(request, f"Objective moved {request.POST.get('direction')}: {objective.title}.")
+        try:
+            services.objective_move(
+                objective=objective, user=request.user, direction=request.POST.get("direction", "")
+            )
+        except ValidationError as error:
+            messages.error(request, f"The objective was not moved: {' '.join(error.messages)}.")
+        else:
+            messages.success(request, f"Objective moved {request.POST['direction']}: {objective.title}.")
         return redirect("pledges:manage_objectives")
 
 

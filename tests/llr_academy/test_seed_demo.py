@@ -99,3 +99,26 @@ def test_seed_demo_fills_the_learning_pages(settings):
     staff = User.objects.get(email="staff@example.org")
     assert Completion.objects.filter(enrolment__person=staff, status="completed").exists()
     assert ExternalLearning.objects.filter(person=staff).count() == 2
+
+
+def test_seed_demo_backdates_the_rows_it_writes_and_keeps_later_edits_current(settings):
+    """The demo's history reads as a year old, programmes included; an admin's edit since stays the newest
+    version after make run seeds again."""
+    import datetime
+
+    from pledges import services
+    from pledges.models import Pledge
+    from programmes.models import Programme
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    today = datetime.date.today()
+    assert Programme.history.exists()
+    assert not Programme.history.filter(history_date__date=today).exists()
+    assert not Pledge.history.filter(history_date__date=today).exists()
+    pledge = Pledge.objects.get(number=1)
+    services.pledge_update(pledge=pledge, user=User.objects.get(email="admin@example.org"), title="Edited")
+    call_command("seed_demo")
+    pledge.refresh_from_db()
+    latest = pledge.history.first()
+    assert (pledge.title, latest.title, latest.history_date.date()) == ("Edited", "Edited", today)

@@ -297,6 +297,21 @@ def test_pledge_rows_give_latest_status_trend_and_key_metric_in_few_queries(djan
     assert rows[1].latest is None and rows[1].key_metric is None and rows[1].trend == "Not enough updates yet"
 
 
+def test_pledge_rows_check_the_status_against_every_linked_metric_not_just_the_key_one(
+    django_assert_max_num_queries,
+):
+    pledge = PledgeFactory(number=1)
+    linked_metric(pledge, target=Decimal("20"), is_key=True)  # consistently meets its target
+    failing = linked_metric(pledge, target=Decimal("5"), is_key=False)  # consistently fails its target
+    ProgressUpdateFactory(pledge=pledge, status=Status.ON_TRACK)
+    with django_assert_max_num_queries(6):
+        (row,) = selectors.pledge_rows([pledge])
+    assert row.key_metric.assurance == spc.ASSURANCE_PASS
+    assert [m.message for m in row.mismatches] == [
+        f"The status is “on track” but {failing.name} consistently fails its target."
+    ]
+
+
 def test_pledge_programmes_are_the_published_ones_of_its_live_objectives_in_the_admins_order():
     from .factories import WorkstreamFactory
 
@@ -393,3 +408,93 @@ def test_changes_since_include_programme_and_workstream_edits():
     texts = [(c.what, c.who) for c in selectors.changes_since(datetime.date.today())]
     assert ("Programme Reverse Mentoring (2027) changed", admin.display_name) in texts
     assert ("Workstream " + programme.workstream.name + " created", "The system") in texts
+
+
+def test_seeding_again_keeps_an_admins_edits_and_their_place_in_history():
+    """make run seeds every time: a second seed must not undo edits nor date them before the demo's rows."""
+    from pledges.models import MetricLink
+
+    admin = UserFactory(email="admin@example.org")
+    demo.seed()
+    pledge = Pledge.objects.get(number=demo.WORKFORCE_PLEDGE_NUMBER)
+    kept = list(pledge.objectives.exclude(title="Strong LLR identity"))
+    services.pledge_update(
+        pledge=pledge, user=admin, title="Edited", objectives=kept, people_promise_elements=[]
+    )
+    first, second = Objective.objects.filter(pillar="recruit").order_by("order")[:2]
+    services.objective_move(objective=first, user=admin, direction="down")
+    collaborative = Objective.objects.get(title="Collaborative approach")
+    services.objective_update(objective=collaborative, user=admin, programmes=[])
+    services.metric_link_remove(link=MetricLink.objects.get(pledge=pledge), user=admin)  # the seed's link
+    corrected = services.progress_update_edit(
+        update=pledge.updates.first(), user=admin, status=Status.OFF_TRACK, narrative="Demo data. Corrected."
+    )
+    update_versions = ProgressUpdate.history.count()
+    versions = (Pledge.history.count(), Objective.history.count(), MetricLink.history.count())
+    newest = pledge.history.first()
+
+    demo.seed()
+
+    pledge.refresh_from_db()
+    assert pledge.title == "Edited"
+    assert set(pledge.objectives.all()) == set(kept)
+    assert not pledge.people_promise_elements.exists()
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.order, second.order) == (1, 0)
+    assert not collaborative.programmes.exists()
+    assert not MetricLink.objects.filter(pledge=pledge).exists()
+    assert (Pledge.history.count(), Objective.history.count(), MetricLink.history.count()) == versions
+    corrected.refresh_from_db()
+    assert (corrected.status, corrected.narrative) == (Status.OFF_TRACK, "Demo data. Corrected.")
+    assert ProgressUpdate.history.count() == update_versions
+    # The admin's edit is still the current version, dated today, not moved behind the seed's rows.
+    assert pledge.history.first().history_id == newest.history_id
+    assert pledge.history.first().history_date == newest.history_date
+
+
+def test_seeding_backdates_only_the_history_rows_it_writes():
+    UserFactory(email="admin@example.org")
+    earlier = services.pledge_create(user=None, number=20, title="Added by a script before the demo")
+    demo.seed()
+    today = datetime.date.today()
+    assert earlier.history.get().history_date.date() == today
+    workforce_pledge = Pledge.objects.get(number=demo.WORKFORCE_PLEDGE_NUMBER)
+    assert all(v.history_date.date() < today for v in workforce_pledge.history.all())
+    services.pledge_update(pledge=workforce_pledge, user=None, title="Changed by a script")
+    demo.seed()
+    latest = workforce_pledge.history.first()
+    assert (latest.title, latest.history_date.date()) == ("Changed by a script", today)
+
+
+def test_objective_create_has_no_unused_pledges_parameter():
+    """Pledges link to objectives from the pledge's side (pledge_create/pledge_update)."""
+    import inspect
+
+    assert "pledges" not in inspect.signature(services.objective_create).parameters
+
+
+def test_subject_progress_gives_the_latest_update_trend_and_recent_updates_in_one_query(
+    django_assert_num_queries,
+):
+    objective = ObjectiveFactory()
+    for month in range(1, 15):
+        ProgressUpdateFactory(
+            pledge=None,
+            objective=objective,
+            status=Status.OFF_TRACK if month < 14 else Status.AT_RISK,
+            period_start=datetime.date(2025, 1, 1) + datetime.timedelta(days=31 * month),
+            period_end=datetime.date(2025, 1, 20) + datetime.timedelta(days=31 * month),
+            published_on=datetime.date(2025, 1, 28) + datetime.timedelta(days=31 * month),
+        )
+    with django_assert_num_queries(1):
+        progress = selectors.subject_progress(objective)
+        assert progress.latest.author.display_name
+    assert progress.latest.status == Status.AT_RISK
+    assert len(progress.updates) == selectors.UPDATES_SHOWN
+    assert progress.earlier == progress.updates[1:]
+    assert progress.statuses == [Status.OFF_TRACK] * (selectors.TREND_LENGTH - 1) + [Status.AT_RISK]
+    assert progress.trend == "Improving"
+    assert progress.plain_words == selectors.STATUS_PLAIN_WORDS[Status.AT_RISK]
+    (row,) = selectors.objective_rows([objective])
+    assert (row.latest, row.statuses) == (progress.latest, progress.statuses)

@@ -295,6 +295,8 @@ def test_admin_manages_objectives_links_and_updates(client, academy_admin):
     )
     objective = Objective.objects.get(title="Innovation led")
     assert response["Location"] == reverse("pledges:manage_objective", kwargs={"pk": objective.pk})
+    manage_page = client.get(response["Location"]).content.decode()
+    assert f'href="{reverse("pledges:objective_detail", kwargs={"pk": objective.pk})}"' in manage_page
     page = client.post(reverse("pledges:objective_create"), {"pillar": "reform", "title": "Innovation led"})
     assert "This pillar already has an objective with this wording" in page.content.decode()
     page = client.post(reverse("pledges:objective_create"), {}).content.decode()
@@ -431,3 +433,162 @@ def test_correcting_an_update_to_a_mismatched_status_warns_and_keeps_the_check(c
     assert "Check the status" not in page.content.decode()
     update.refresh_from_db()
     assert update.metric_check == ""
+
+
+@pytest.mark.parametrize("direction", ["sideways", "", "<b>up</b>"])
+def test_moving_with_an_unknown_direction_says_so_instead_of_failing(client, academy_admin, direction):
+    pledge = PledgeFactory(number=1, order=0)
+    PledgeFactory(number=2, order=1)
+    objective = ObjectiveFactory(order=0)
+    client.force_login(academy_admin)
+    for url, expected in (
+        (
+            reverse("pledges:pledge_move", kwargs={"pk": pledge.pk}),
+            "Pledge 1 was not moved: Choose up or down.",
+        ),
+        (
+            reverse("pledges:objective_move", kwargs={"pk": objective.pk}),
+            "The objective was not moved: Choose up or down.",
+        ),
+    ):
+        response = client.post(url, {"direction": direction}, follow=True)
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert expected in page
+        assert " moved " + direction not in page.replace("was not moved", "")
+    assert list(Pledge.objects.values_list("number", flat=True)) == [1, 2]
+
+
+def test_pledge_number_hint_and_validation_agree(client, academy_admin):
+    client.force_login(academy_admin)
+    page = client.get(reverse("pledges:pledge_create")).content.decode()
+    assert "from 1 to 13" in page and 'max="13"' in page
+    page = client.post(
+        reverse("pledges:pledge_create"), {"number": "14", "title": "Fourteen"}
+    ).content.decode()
+    assert "Pledge number must be 13 or less" in page
+    assert not Pledge.objects.exists()
+    response = client.post(reverse("pledges:pledge_create"), {"number": "13", "title": "Thirteen"})
+    assert response.status_code == 302 and Pledge.objects.get().number == 13
+
+
+def test_metric_link_target_hint_gives_the_unit_and_errors_are_clear(client, academy_admin):
+    pledge = PledgeFactory(number=1)
+    metric = MetricFactory(name="Test vacancy rate")
+    client.force_login(academy_admin)
+    url = reverse("pledges:pledge_metric_add", kwargs={"pk": pledge.pk})
+    page = client.get(url).content.decode()
+    assert "Test vacancy rate (percentage)" in page
+    assert "for a percentage, enter 8.5 for 8.5%" in page
+    page = client.post(url, {"metric": metric.pk, "target": "ten"}).content.decode()
+    assert "Enter the target as a number, like 8.5" in page
+    page = client.post(url, {"metric": metric.pk, "target": "150"}).content.decode()
+    assert "Test vacancy rate is a percentage: enter a target from 0 to 100" in page
+    assert not MetricLink.objects.exists()
+    assert client.post(url, {"metric": metric.pk, "target": "8.5"}).status_code == 302
+    assert MetricLink.objects.get().target == Decimal("8.5")
+
+
+def _update(subject, status, month, **fields):
+    key = {"pledge": subject} if isinstance(subject, Pledge) else {"pledge": None, "objective": subject}
+    return ProgressUpdateFactory(
+        **key,
+        status=status,
+        period_start=datetime.date(2026, month, 1),
+        period_end=datetime.date(2026, month, 28),
+        published_on=datetime.date(2026, month, 28),
+        **fields,
+    )
+
+
+def test_pledge_page_shows_the_latest_updates_check_period_and_actions_and_no_empty_earlier_list(
+    client, staff_user
+):
+    pledge = PledgeFactory(number=2)
+    _update(
+        pledge,
+        Status.ON_TRACK,
+        9,
+        narrative="Going well.",
+        actions_agreed="Leads to report in December.",
+        metric_check="The status is “on track” but Turnover consistently fails its target.",
+    )
+    client.force_login(staff_user)
+    url = reverse("pledges:detail", kwargs={"number": 2})
+    page = client.get(url).content.decode()
+    assert "Going well." in page
+    assert "Status does not match the metrics" in page and "Turnover consistently fails its target" in page
+    assert "Period covered: 1 September 2026 to 28 September 2026" in page
+    assert "Leads to report in December." in page
+    assert "Earlier updates" not in page and "No progress updates yet." not in page
+    _update(pledge, Status.AT_RISK, 10, narrative="Some delay.")
+    page = client.get(url).content.decode()
+    assert "Trend: worsening." in page
+    earlier = page.split("Earlier updates")[1]
+    assert "Going well." in earlier and "Some delay." not in earlier
+
+
+def test_status_tags_take_their_colour_from_the_selectors_map(monkeypatch):
+    from django.template.loader import render_to_string
+
+    from pledges import selectors
+
+    monkeypatch.setitem(selectors.STATUS_TAG, Status.AT_RISK, "orange")
+    html = render_to_string("pledges/includes/status_tag.html", {"update": ProgressUpdate(status="at_risk")})
+    assert 'class="nhsuk-tag nhsuk-tag--orange">At risk<' in html
+    html = render_to_string("pledges/includes/status_tag.html", {"update": None})
+    assert "No update yet" in html
+
+
+def test_staff_see_an_objectives_progress_from_the_pledge_page(client, staff_user):
+    pledge = PledgeFactory(number=2)
+    objective = ObjectiveFactory(title="Think system first", description="Partners first.")
+    quiet = ObjectiveFactory(title="Innovation led")
+    pledge.objectives.add(objective, quiet)
+    _update(objective, Status.AT_RISK, 8, narrative="Slow start.")
+    _update(objective, Status.ON_TRACK, 9, narrative="Back on plan.", actions_agreed="Share the video.")
+    client.force_login(staff_user)
+    page = client.get(reverse("pledges:detail", kwargs={"number": 2})).content.decode()
+    url = reverse("pledges:objective_detail", kwargs={"pk": objective.pk})
+    item = page.split(f'<a href="{url}">')[1].split("</li>")[0]
+    assert "Think system first" in item and "nhsuk-tag--green" in item and "On track" in item
+    quiet_item = page.split(reverse("pledges:objective_detail", kwargs={"pk": quiet.pk}))[1].split("</li>")[0]
+    assert "No update yet" in quiet_item
+    page = client.get(url).content.decode()
+    assert "Think system first" in page and "Partners first." in page
+    assert "This is on track" in page and "Trend: improving." in page
+    assert "Back on plan." in page and "Share the video." in page
+    assert "Slow start." in page.split("Earlier updates")[1]
+    assert f'href="{reverse("pledges:detail", kwargs={"number": 2})}"' in page
+    assert "Post a progress update" not in page and "Manage this objective" not in page
+    objective.is_archived = True
+    objective.save()
+    assert client.get(url).status_code == 404
+
+
+def test_the_objective_page_needs_signing_in(client):
+    url = reverse("pledges:objective_detail", kwargs={"pk": ObjectiveFactory().pk})
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('account_login')}?next={url}"
+
+
+def test_an_objectives_named_lead_posts_an_update_and_lands_on_its_page(client, programme_lead):
+    objective = ObjectiveFactory(lead=programme_lead, title="Think system first")
+    client.force_login(programme_lead)
+    url = reverse("pledges:objective_detail", kwargs={"pk": objective.pk})
+    assert "Post a progress update" in client.get(url).content.decode()
+    response = client.post(
+        reverse("pledges:objective_update_new", kwargs={"pk": objective.pk}),
+        {
+            "status": "at_risk",
+            "narrative": "Waiting on partners.",
+            "period_start": "2026-10-01",
+            "period_end": "2026-10-31",
+            "published_on": "2026-11-05",
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == url
+    page = client.get(url).content.decode()
+    assert "Waiting on partners." in page and "This is at risk" in page
+    assert "Earlier updates" not in page

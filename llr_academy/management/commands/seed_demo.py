@@ -23,6 +23,9 @@ class Command(BaseCommand):
                 "Use --force if you are sure."
             )
         with transaction.atomic():
+            # Taken before any seeding: the pledges' seed backdates the history rows this run writes, the
+            # programmes' included, and no others.
+            marks = pledges.demo.history_marks()
             # Ground floor first; each app seeds its own data on top of the one below.
             users = workforce.demo.seed()
             programmes.demo.seed()
@@ -30,7 +33,7 @@ class Command(BaseCommand):
             # Attendance, completions, certificates and evaluation responses for the programmes' cohorts.
             learning = programmes.demo_learning.seed_learning()
             # After programmes, so the objectives link to the programmes that serve them.
-            strategy = pledges.demo.seed()
+            strategy = pledges.demo.seed(marks=marks)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data loaded; {len(users)} demo accounts ready; "
