@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programmes", "0055_survey_question_history"),
+        ("programmes", "0056_notification_kinds_declined_moved_cancelled"),
     ]
 
     operations = [
