@@ -625,6 +625,10 @@ def test_a_failed_form_shows_the_error_summary_linking_to_each_field(client, aca
     for href in page.summary_links:
         assert href.startswith("#") and href[1:] in page.ids, (name, href)
     assert re.search(r"<title>Error: ", html), f"{name}: the title does not start with 'Error: '"
+    # Each field's hint and error are read out with it: every id a field points to is on the page.
+    described = [i for ids in re.findall(r'aria-describedby="([^"]*)"', html) for i in ids.split()]
+    assert any(i.endswith("error") for i in described), name
+    assert [i for i in described if i not in page.ids] == [], name
 
 
 # --- formula-safe exports --------------------------------------------------------------------------------
