@@ -3,15 +3,18 @@
 report, with cohorts dated relative to today (some full with a waiting list, some needing approval, some
 past), sessions, and enrolments for the demo staff account.
 
-Idempotent: rows are found by natural keys (slugs; cohort names within a programme; session titles within a
-cohort; a person's live enrolment in a cohort) and updated in place. The colleagues who fill the cohorts are
-fictional, with example.org addresses and no usable password.
+Idempotent and create-only: rows are found by natural keys (slugs; cohort names within a programme) and
+their values written only when the seed creates them; a cohort's sessions and enrolments only come with the
+cohort. ``make run`` seeds every time, so an admin's edits to the demo programmes (and a lead's to its
+cohorts) stay as they are, with no new history. The colleagues who fill the cohorts are fictional, with
+example.org addresses and no usable password.
 """
 
 from __future__ import annotations
 
 import datetime
 
+from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -178,7 +181,7 @@ COLLEAGUES = [
 def _colleagues() -> list[User]:
     people = []
     for first, last, org, group, band in COLLEAGUES:
-        person, created = User.objects.update_or_create(
+        person, _ = User.objects.get_or_create(
             email=f"{first}.{last}.demo@example.org".lower(),
             defaults={
                 "first_name": first,
@@ -186,11 +189,9 @@ def _colleagues() -> list[User]:
                 "organisation": Organisation.objects.get(code=org),
                 "staff_group": StaffGroup.objects.get(code=group),
                 "band": Band.objects.get(code=band),
+                "password": make_password(None),  # fictional colleagues cannot sign in
             },
         )
-        if created:
-            person.set_unusable_password()
-            person.save(update_fields=["password"])
         people.append(person)
     return people
 
@@ -205,12 +206,14 @@ def working_day(day: datetime.date, *, today: datetime.date) -> datetime.date:
     return day - datetime.timedelta(days=day.weekday() - 4)
 
 
-def _cohort(programme, name, *, starts_in, days=0, capacity, sessions=1, **fields) -> Cohort:
+def _cohort(programme, name, *, starts_in, days=0, capacity, sessions=1, **fields) -> Cohort | None:
+    """The cohort with its sessions when this run creates it; None when it is there already (perhaps changed
+    by a lead since), so that the caller only enrols people in a cohort it has just made."""
     today = timezone.localdate()
     starts = working_day(today + datetime.timedelta(days=starts_in), today=today)
     step = max(1, days // max(1, sessions - 1)) if sessions > 1 else 0
     dates = [working_day(starts + datetime.timedelta(days=i * step), today=today) for i in range(sessions)]
-    cohort, _ = Cohort.objects.update_or_create(
+    cohort, created = Cohort.objects.get_or_create(
         programme=programme,
         name=name,
         defaults={
@@ -220,56 +223,59 @@ def _cohort(programme, name, *, starts_in, days=0, capacity, sessions=1, **field
         }
         | fields,
     )
+    if not created:
+        return None
     for i, date in enumerate(dates):
-        Session.objects.update_or_create(
+        Session.objects.create(
             cohort=cohort,
             title=f"Session {i + 1}" if sessions > 1 else "Workshop",
-            defaults={
-                "date": date,
-                "starts_at": datetime.time(9, 30),
-                "ends_at": datetime.time(13, 0),
-                "place": "",
-            },
+            date=date,
+            starts_at=datetime.time(9, 30),
+            ends_at=datetime.time(13, 0),
+            place="",
         )
     return cohort
 
 
-def _enrol(cohort, person, status, *, queue_number=None, approver=None, days_ago=10) -> Enrolment:
-    """A live enrolment, written directly (no emails while seeding)."""
+def _enrol(cohort, person, status, *, queue_number=None, approver=None, days_ago=10) -> Enrolment | None:
+    """A live enrolment, written directly (no emails while seeding), in a cohort this run created: ``None``
+    for one that was there already, whose places are the lead's to manage (one withdrawn stays withdrawn)."""
+    if cohort is None:
+        return None
     created = timezone.now() - datetime.timedelta(days=days_ago)
-    defaults = {
-        "status": status,
-        "queue_number": queue_number,
-        "approver": approver,
-        "created_at": created,
-        "confirmed_at": created if status == Enrolment.Status.CONFIRMED else None,
-    }
-    existing = (
-        Enrolment.objects.filter(cohort=cohort, person=person, status__in=Enrolment.LIVE_STATUSES)
-        .order_by("pk")
-        .first()
+    return Enrolment.objects.create(
+        cohort=cohort,
+        person=person,
+        status=status,
+        queue_number=queue_number,
+        approver=approver,
+        created_at=created,
+        confirmed_at=created if status == Enrolment.Status.CONFIRMED else None,
     )
-    if existing is None:
-        if queue_number is not None:
-            # Another row of this cohort may hold the number from an earlier seed; free it first.
-            Enrolment.objects.filter(cohort=cohort, queue_number=queue_number).exclude(person=person).update(
-                queue_number=None
-            )
-        return Enrolment.objects.create(cohort=cohort, person=person, **defaults)
-    if queue_number is not None:
-        Enrolment.objects.filter(cohort=cohort, queue_number=queue_number).exclude(pk=existing.pk).update(
-            queue_number=None
-        )
-    for key, value in defaults.items():
-        setattr(existing, key, value)
-    existing.save()
-    return existing
+
+
+# Who some programmes are for: title -> (in words, sectors, staff group codes, band codes).
+AUDIENCES = {
+    "Nursing Next Gen": (
+        "Student nurses and nurses in their first two years after registration.",
+        [],
+        ["nursing"],
+        [],
+    ),
+    "NHS Leaders Wellbeing Programme": (
+        "Senior leaders in NHS organisations (Band 8a and above).",
+        ["nhs"],
+        [],
+        ["band-8a", "band-8b", "band-8c", "band-8d", "band-9"],
+    ),
+    "VCSE and care homes talking therapies outreach": ("", ["vcse", "asc"], [], []),
+}
 
 
 def seed() -> dict[str, Programme]:
     workstreams = {}
     for order, (slug, name, _pillar, description) in enumerate(WORKSTREAMS):
-        workstreams[slug], _ = Workstream.objects.update_or_create(
+        workstreams[slug], _ = Workstream.objects.get_or_create(
             slug=slug, defaults={"name": name, "description": description, "order": order}
         )
     pillars = {slug: pillar for slug, _name, pillar, _d in WORKSTREAMS}
@@ -277,7 +283,8 @@ def seed() -> dict[str, Programme]:
     programmes = {}
     for ws, title, ics, fmt, duration, cpd, summary in PROGRAMMES:
         slug = slugify(title)[:120]
-        programmes[title], _ = Programme.objects.update_or_create(
+        audience, sectors, groups, bands = AUDIENCES.get(title, ("", [], [], []))
+        programme, created = Programme.objects.get_or_create(
             slug=slug,
             defaults={
                 "title": title,
@@ -295,9 +302,17 @@ def seed() -> dict[str, Programme]:
                 "lead": lead,
                 "status": Programme.Status.PUBLISHED,
                 "delivered_at_system_level": ics,
-                "audience": "",
+                "audience": audience,
+                "audience_sectors": sectors,
             },
         )
+        # Only a new programme gets the demo's audience: one an admin has opened up stays open.
+        if created and groups:
+            programme.audience_staff_groups.set(StaffGroup.objects.filter(code__in=groups))
+        if created and bands:
+            programme.audience_bands.set(Band.objects.filter(code__in=bands))
+        # Keyed by the demo's title, which an admin may since have changed.
+        programmes[title] = programme
     _seed_cohorts(programmes, lead)
     return programmes
 
@@ -306,20 +321,6 @@ def _seed_cohorts(programmes: dict[str, Programme], lead: User | None) -> None:
     staff = User.objects.filter(email="staff@example.org").first()
     colleagues = _colleagues()
     P = programmes
-
-    # Audiences: some programmes are for particular staff.
-    nursing = StaffGroup.objects.filter(code="nursing").first()
-    senior = list(Band.objects.filter(code__in=["band-8a", "band-8b", "band-8c", "band-8d", "band-9"]))
-    P["Nursing Next Gen"].audience = "Student nurses and nurses in their first two years after registration."
-    P["Nursing Next Gen"].save()
-    if nursing:
-        P["Nursing Next Gen"].audience_staff_groups.set([nursing])
-    P["NHS Leaders Wellbeing Programme"].audience = "Senior leaders in NHS organisations (Band 8a and above)."
-    P["NHS Leaders Wellbeing Programme"].audience_sectors = ["nhs"]
-    P["NHS Leaders Wellbeing Programme"].save()
-    P["NHS Leaders Wellbeing Programme"].audience_bands.set(senior)
-    P["VCSE and care homes talking therapies outreach"].audience_sectors = ["vcse", "asc"]
-    P["VCSE and care homes talking therapies outreach"].save()
 
     online = "https://meet.example.org/llr-academy"
     # Full, with a waiting list; the demo staff account is second in the queue.

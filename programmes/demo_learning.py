@@ -2,9 +2,11 @@
 programme outcomes, learning done elsewhere and equality-monitoring answers, so that the learning record,
 attendance, evaluation and reach pages show real-looking (synthetic) numbers.
 
-Idempotent: rows are looked up by natural keys (emails, programme slugs, cohort names, session titles), and
-completions, certificates and survey invitations come from the same services the portal uses, which do
-nothing when nothing changed. Call ``seed_learning()`` after the programmes' own demo data.
+Idempotent and create-only: rows are looked up by natural keys (emails, programme slugs, cohort names) and
+written only when missing. Attendance, completions, certificates and survey answers are only given to cohorts
+that this seed run created (the programmes' own demo cohorts included), through the same services the portal
+uses, so seeding again (``make run`` seeds every time) never marks, recomputes or answers anything in a cohort
+a lead has been running since. Call ``seed_learning()`` after the programmes' own demo data.
 """
 
 import datetime
@@ -12,6 +14,7 @@ import random
 from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
+from django.db.models import Max
 from django.utils import timezone
 
 from workforce.models import Band, EqualityMonitoring, Organisation, StaffGroup, User
@@ -21,7 +24,6 @@ from .demo import working_day
 from .models import (
     Attendance,
     Cohort,
-    Completion,
     Enrolment,
     ExternalLearning,
     Pillar,
@@ -106,7 +108,8 @@ COMMENTS = [
 
 
 def seed_default_surveys() -> tuple[Survey, Survey]:
-    completion, _ = Survey.objects.update_or_create(
+    """The default surveys, with their questions when the seed creates them: an admin's rewording stays."""
+    completion, completion_created = Survey.objects.get_or_create(
         programme=None,
         kind=Survey.Kind.COMPLETION,
         defaults={
@@ -115,7 +118,7 @@ def seed_default_surveys() -> tuple[Survey, Survey]:
             "send_after_months": 0,
         },
     )
-    follow_up, _ = Survey.objects.update_or_create(
+    follow_up, follow_up_created = Survey.objects.get_or_create(
         programme=None,
         kind=Survey.Kind.FOLLOW_UP,
         defaults={
@@ -124,12 +127,12 @@ def seed_default_surveys() -> tuple[Survey, Survey]:
             "send_after_months": 6,
         },
     )
-    for survey, questions in ((completion, COMPLETION_QUESTIONS), (follow_up, FOLLOW_UP_QUESTIONS)):
+    new = [(completion, COMPLETION_QUESTIONS)] if completion_created else []
+    new += [(follow_up, FOLLOW_UP_QUESTIONS)] if follow_up_created else []
+    for survey, questions in new:
         for order, (text, kind, required, overall) in enumerate(questions, start=1):
-            SurveyQuestion.objects.update_or_create(
-                survey=survey,
-                order=order,
-                defaults={"text": text, "kind": kind, "required": required, "is_overall_rating": overall},
+            SurveyQuestion.objects.create(
+                survey=survey, order=order, text=text, kind=kind, required=required, is_overall_rating=overall
             )
     return completion, follow_up
 
@@ -148,13 +151,10 @@ def _demo_programmes(lead: User | None) -> list[Programme]:
                 "pillar": pillar,
                 "cpd_hours": hours,
                 "status": Programme.Status.PUBLISHED,
+                "lead": lead,
             },
         )
         programmes.append(programme)
-    for programme in programmes:
-        if programme.lead_id is None and lead is not None:
-            programme.lead = lead
-            programme.save(update_fields=["lead"])
     return programmes
 
 
@@ -195,8 +195,9 @@ def _participants() -> list[User]:
     return people
 
 
-def _cohort(programme: Programme, name: str, starts: datetime.date, sessions: int) -> Cohort:
-    cohort, _ = Cohort.objects.get_or_create(
+def _cohort(programme: Programme, name: str, starts: datetime.date, sessions: int) -> Cohort | None:
+    """The cohort with its sessions when this run creates it; None when it is there already."""
+    cohort, created = Cohort.objects.get_or_create(
         programme=programme,
         name=name,
         defaults={
@@ -206,42 +207,37 @@ def _cohort(programme: Programme, name: str, starts: datetime.date, sessions: in
             "capacity": 24,
         },
     )
+    if not created:
+        return None
     for n in range(sessions):
-        Session.objects.get_or_create(
+        Session.objects.create(
             cohort=cohort,
             title=f"Session {n + 1}",
-            defaults={
-                "date": cohort.starts_on + datetime.timedelta(days=7 * n),
-                "starts_at": datetime.time(9, 30),
-                "ends_at": datetime.time(12, 30),
-                "place": "Room 2" if n % 2 == 0 else "Online",
-            },
+            date=cohort.starts_on + datetime.timedelta(days=7 * n),
+            starts_at=datetime.time(9, 30),
+            ends_at=datetime.time(12, 30),
+            place="Room 2" if n % 2 == 0 else "Online",
         )
     return cohort
 
 
 def _enrol(cohort: Cohort, person: User) -> Enrolment:
-    enrolment = Enrolment.objects.filter(cohort=cohort, person=person).first()
-    if enrolment is None:
-        enrolment = Enrolment.objects.create(
-            cohort=cohort,
-            person=person,
-            status=Enrolment.Status.CONFIRMED,
-            created_at=timezone.make_aware(datetime.datetime.combine(cohort.starts_on, datetime.time(9)))
-            - datetime.timedelta(days=30),
-            confirmed_at=timezone.now(),
-        )
-    return enrolment
+    return Enrolment.objects.create(
+        cohort=cohort,
+        person=person,
+        status=Enrolment.Status.CONFIRMED,
+        created_at=timezone.make_aware(datetime.datetime.combine(cohort.starts_on, datetime.time(9)))
+        - datetime.timedelta(days=30),
+        confirmed_at=timezone.now(),
+    )
 
 
 def _mark(cohort: Cohort, enrolments: list[Enrolment], marker: User, rng: random.Random, today) -> int:
-    """Attendance as a lead would have marked it, written in bulk; completion is refreshed once afterwards."""
-    done = set(Attendance.objects.filter(session__cohort=cohort).values_list("session_id", "enrolment_id"))
+    """Attendance as a lead would have marked it, written in bulk, for a cohort this run created (so nobody
+    has marked it yet); completion is refreshed once afterwards."""
     rows = []
     for session in cohort.sessions.filter(date__lte=today).order_by("date"):
         for enrolment in enrolments:
-            if (session.pk, enrolment.pk) in done:
-                continue
             roll = 0.0 if enrolment.person.email == "staff@example.org" else rng.random()
             status = (
                 Attendance.Status.PRESENT
@@ -270,7 +266,14 @@ def _answer(enrolment: Enrolment, today) -> None:
         services.survey_response_submit(invitation=invitation, answers=answers)
 
 
-def seed_learning() -> dict[str, int]:
+def cohort_mark() -> int:
+    """The newest cohort history row: take it before any seeding; cohorts created after it are this run's."""
+    return Cohort.history.aggregate(m=Max("history_id"))["m"] or 0
+
+
+def seed_learning(*, since: int | None = None) -> dict[str, int]:
+    """``since``: cohort_mark() from before the programmes' seed in this run; by default, from now."""
+    since = cohort_mark() if since is None else since
     today = timezone.localdate()
     lead = User.objects.filter(email="lead@example.org").first()
     staff = User.objects.filter(email="staff@example.org").first()
@@ -296,16 +299,19 @@ def seed_learning() -> dict[str, int]:
         programme = programmes[index % len(programmes)]
         starts = working_day(today - datetime.timedelta(days=days_ago), today=today)
         cohort = _cohort(programme, name, starts, sessions)
+        if cohort is None:
+            continue  # there already: its places are the lead's to manage
         members = people[who]
         if staff is not None and not staff_has_past_place and days_ago == 40:
             members = [staff, *members]
         for person in members:
             _enrol(cohort, person)
-    # Every cohort that has started (ours and programmes.demo's) gets attendance, completions and answers.
-    counts = {"cohorts": 0, "enrolments": 0}
-    started = Cohort.objects.filter(starts_on__lte=today, status=Cohort.Status.SCHEDULED).order_by(
-        "starts_on", "pk"
-    )
+    # Every started cohort this run created (ours and programmes.demo's) gets attendance, completions and
+    # answers. One from an earlier run is left to its lead: their marks and overrides are not redone.
+    created = Cohort.history.filter(history_type="+", history_id__gt=since).values("id")
+    started = Cohort.objects.filter(
+        pk__in=created, starts_on__lte=today, status=Cohort.Status.SCHEDULED
+    ).order_by("starts_on", "pk")
     for cohort in started:
         enrolments = list(
             Enrolment.objects.filter(cohort=cohort, status=Enrolment.Status.CONFIRMED).select_related(
@@ -314,14 +320,11 @@ def seed_learning() -> dict[str, int]:
         )
         if not enrolments:
             continue
-        marked = _mark(cohort, enrolments, marker, rng, today)
-        if marked or Completion.objects.filter(enrolment__cohort=cohort).count() < len(enrolments):
-            services.cohort_completions_refresh(cohort=cohort, today=today)
-            for enrolment in enrolments:
-                if enrolment.person != staff:  # leave the demo staff member's survey for them to answer
-                    _answer(enrolment, today)
-        counts["cohorts"] += 1
-        counts["enrolments"] += len(enrolments)
+        _mark(cohort, enrolments, marker, rng, today)
+        services.cohort_completions_refresh(cohort=cohort, today=today)
+        for enrolment in enrolments:
+            if enrolment.person != staff:  # leave the demo staff member's survey for them to answer
+                _answer(enrolment, today)
     for programme in programmes[:2]:
         if not ProgrammeOutcome.objects.filter(programme=programme).exists():
             services.programme_outcome_update(programme=programme, updated_by=marker, **OUTCOMES)
@@ -339,4 +342,10 @@ def seed_learning() -> dict[str, int]:
                     "evidence_note": note,
                 },
             )
-    return counts
+    # The demo as it stands, this run's cohorts and earlier runs': confirmed places in started cohorts.
+    places = Enrolment.objects.filter(
+        status=Enrolment.Status.CONFIRMED,
+        cohort__starts_on__lte=today,
+        cohort__status=Cohort.Status.SCHEDULED,
+    )
+    return {"cohorts": places.order_by().values("cohort").distinct().count(), "enrolments": places.count()}

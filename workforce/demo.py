@@ -1,7 +1,10 @@
 """Demo data for the ground floor: LLR organisations, staff groups, bands and the demo accounts.
 
-Idempotent: every row is looked up by a natural key and updated in place. The organisations are real; the
-people are fictional demo accounts with example.org addresses.
+Idempotent and create-only: every row is looked up by a natural key and its values written only when the seed
+creates it, so seeding again (``make run`` seeds every time) keeps an admin's edits, records no new history,
+and gives a demo account its roles and password only when it creates the account. The synthetic workforce
+figures are the exception: they are replaced wholesale (see seed_workforce_figures). The organisations are
+real; the people are fictional demo accounts with example.org addresses.
 """
 
 import itertools
@@ -75,21 +78,21 @@ DEMO_ACCOUNTS = [
 
 def seed_reference_data() -> None:
     for code, short_name, name, sector in ORGANISATIONS:
-        Organisation.objects.update_or_create(
+        Organisation.objects.get_or_create(
             code=code, defaults={"short_name": short_name, "name": name, "sector": sector}
         )
     for order, (code, name) in enumerate(STAFF_GROUPS):
-        StaffGroup.objects.update_or_create(code=code, defaults={"name": name, "order": order})
+        StaffGroup.objects.get_or_create(code=code, defaults={"name": name, "order": order})
     for order, (code, name) in enumerate(BANDS):
-        Band.objects.update_or_create(code=code, defaults={"name": name, "order": order})
+        Band.objects.get_or_create(code=code, defaults={"name": name, "order": order})
 
 
 def seed_demo_accounts() -> dict[str, User]:
     from allauth.account.models import EmailAddress
 
-    users = {}
+    users, created_emails = {}, set()
     for email, first, last, org, group, band, roles in DEMO_ACCOUNTS:
-        user, created = User.objects.update_or_create(
+        user, created = User.objects.get_or_create(
             email=email,
             defaults={
                 "first_name": first,
@@ -99,18 +102,21 @@ def seed_demo_accounts() -> dict[str, User]:
                 "band": Band.objects.get(code=band),
             },
         )
-        if created or not user.has_usable_password():
+        if created:
+            # Only a new account gets the demo password and roles: a role an admin took away stays away.
+            created_emails.add(email)
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
-        EmailAddress.objects.update_or_create(
+            user.groups.set(Group.objects.filter(name__in=roles))
+        EmailAddress.objects.get_or_create(
             user=user, email=email, defaults={"verified": True, "primary": True}
         )
-        user.groups.set(Group.objects.filter(name__in=roles))
         users[email] = user
     # The staff demo account reports to the programme lead, so approvals have someone to go to.
-    staff = users["staff@example.org"]
-    staff.line_manager = users["lead@example.org"]
-    staff.save(update_fields=["line_manager"])
+    if "staff@example.org" in created_emails:
+        staff = users["staff@example.org"]
+        staff.line_manager = users["lead@example.org"]
+        staff.save(update_fields=["line_manager"])
     return users
 
 
@@ -155,7 +161,8 @@ def seed_culture() -> None:
             for indicator in culture.WRES_INDICATORS + culture.WDES_METRICS:
                 share = bme_share if indicator.standard == "wres" else disabled_share
                 values = _culture_figures(rng, indicator, gap, share, staff, board)
-                InclusionResult.objects.update_or_create(
+                # Create-only, like the rest: a figure imported or corrected since is kept.
+                InclusionResult.objects.get_or_create(
                     indicator=indicator.code,
                     organisation=organisation,
                     year=year,
@@ -164,7 +171,7 @@ def seed_culture() -> None:
             respondents = int(staff * rng.uniform(0.35, 0.5))
             for position, theme in enumerate(SurveyTheme):
                 base = 6.2 + 0.15 * (position % 3) + 0.12 * step - gap + rng.uniform(-0.15, 0.15)
-                StaffSurveyScore.objects.update_or_create(
+                StaffSurveyScore.objects.get_or_create(
                     organisation=organisation,
                     year=year,
                     theme=theme,

@@ -122,3 +122,68 @@ def test_seed_demo_backdates_the_rows_it_writes_and_keeps_later_edits_current(se
     pledge.refresh_from_db()
     latest = pledge.history.first()
     assert (pledge.title, latest.title, latest.history_date.date()) == ("Edited", "Edited", today)
+
+
+def history_counts() -> dict[str, int]:
+    """Rows in every history table (django-simple-history's, the many-to-many ones included)."""
+    from django.apps import apps
+
+    return {m.__name__: m.objects.count() for m in apps.get_models() if m.__name__.startswith("Historical")}
+
+
+def test_seeding_an_untouched_database_again_writes_nothing(settings):
+    """make run seeds every time: the second run finds everything there and records no new versions."""
+    settings.DEBUG = True
+    call_command("seed_demo")
+    before, rows = history_counts(), counts()
+    assert before["HistoricalProgramme"] and before["HistoricalOrganisation"]  # the seed is historied
+    call_command("seed_demo")
+    assert history_counts() == before
+    assert counts() == rows
+
+
+def test_seeding_again_keeps_admins_edits_without_new_history(settings):
+    """An admin's edits to the demo rows survive make run: nothing written back, no versions recorded."""
+    from programmes import services as programme_services
+    from programmes.models import Cohort, Programme, Workstream
+    from workforce import services as workforce_services
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    admin = User.objects.get(email="admin@example.org")
+    programme = Programme.objects.get(slug="nursing-next-gen")
+    programme.title = "Nursing Next Generation"
+    programme_services.programme_save(
+        programme=programme, user=admin, audience={"audience_staff_groups": [], "audience_bands": []}
+    )
+    cohort = Cohort.objects.get(programme__slug="active-bystander", name="Summer cohort")
+    cohort.capacity = 20
+    programme_services.cohort_save(cohort=cohort)
+    workstream = Workstream.objects.get(slug="culture-and-leadership")
+    workstream.name = "Culture, Leadership and Inclusion"
+    programme_services.workstream_save(workstream=workstream, user=admin)
+    lead = User.objects.get(email="lead@example.org")
+    workforce_services.user_set_roles(user=lead, roles=[], changed_by=admin)
+    lead.set_password("changed-by-the-lead")
+    lead.save()
+    organisation = Organisation.objects.get(code="uhl")
+    organisation.name = "University Hospitals of Leicester"
+    organisation.save()
+    edited = (programme, cohort, workstream, organisation)
+    versions = [obj.history.count() for obj in edited]
+    rows = (Programme.objects.count(), Cohort.objects.count(), Workstream.objects.count())
+
+    call_command("seed_demo")
+
+    programme.refresh_from_db()
+    assert programme.title == "Nursing Next Generation"
+    assert not programme.audience_staff_groups.exists()  # the admin opened it to everyone
+    assert Cohort.objects.get(pk=cohort.pk).capacity == 20
+    assert Workstream.objects.get(pk=workstream.pk).name == "Culture, Leadership and Inclusion"
+    assert Organisation.objects.get(pk=organisation.pk).name == "University Hospitals of Leicester"
+    lead.refresh_from_db()
+    assert selectors.user_roles(lead) == []  # the role taken away stays away
+    assert lead.check_password("changed-by-the-lead")
+    assert [obj.history.count() for obj in edited] == versions
+    # Nothing was added in their place (looked up by slug and name, not by the title the admin changed).
+    assert (Programme.objects.count(), Cohort.objects.count(), Workstream.objects.count()) == rows

@@ -83,3 +83,42 @@ def test_seed_demo_has_enough_for_evaluation_results_and_reach_to_show(settings)
     reach = programme_reach(dimension="organisation", enrolments=reach_enrolments())
     shown = [r.enrolled for r in reach.rows]
     assert any(isinstance(n, int) and n >= 10 for n in shown) and "*" in shown
+
+
+def test_seeding_again_keeps_a_leads_attendance_overrides_and_withdrawals(settings):
+    """make run seeds every time: what a lead has done in the demo cohorts since is neither redone nor
+    recorded again (no new history for attendance, completions or enrolments)."""
+    from programmes import services
+    from programmes.models import Attendance, Completion, SurveyQuestion
+    from workforce.models import User
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    lead = User.objects.get(email="lead@example.org")
+    cohort = Cohort.objects.get(name="Spring 2026 (demo)")
+    session = cohort.sessions.order_by("date").first()
+    attendance = Attendance.objects.filter(session=session, status="present").first()
+    services.attendance_mark(session=session, marks={attendance.enrolment_id: "absent"}, marked_by=lead)
+    completion = Completion.objects.filter(enrolment__cohort=cohort, status="not_completed").first()
+    services.completion_override(
+        completion=completion, status="completed", reason="Made up the session", overridden_by=lead
+    )
+    # A lead takes someone off the full Active Bystander cohort: the seed must not give the place back.
+    bystander = Cohort.objects.get(programme__slug="active-bystander", name="Spring cohort")
+    leaving = bystander.enrolments.filter(status="confirmed").order_by("pk").first()
+    services.enrolment_withdraw(enrolment=leaving, withdrawn_by=lead)
+    question = SurveyQuestion.objects.filter(survey__programme=None).order_by("pk").first()
+    question.text = "All in all, how was it?"
+    question.save()
+    history = tuple(m.history.count() for m in (Attendance, Completion, Enrolment, Session, SurveyQuestion))
+
+    call_command("seed_demo")
+
+    assert Attendance.objects.get(pk=attendance.pk).status == "absent"
+    completion.refresh_from_db()
+    assert (completion.status, completion.override_status) == ("completed", "completed")
+    assert not bystander.enrolments.filter(person=leaving.person, status__in=Enrolment.LIVE_STATUSES).exists()
+    assert SurveyQuestion.objects.get(pk=question.pk).text == "All in all, how was it?"
+    assert tuple(m.history.count() for m in (Attendance, Completion, Enrolment, Session, SurveyQuestion)) == (
+        history
+    )

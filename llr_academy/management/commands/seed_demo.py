@@ -9,7 +9,10 @@ import workforce.demo
 
 
 class Command(BaseCommand):
-    help = "Load the LLR Academy demo data (idempotent: running it again updates the same rows)."
+    help = (
+        "Load the LLR Academy demo data (idempotent and create-only: running it again adds what is missing "
+        "and leaves rows that are there, and any edits made to them since, as they are)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -26,12 +29,13 @@ class Command(BaseCommand):
             # Taken before any seeding: the pledges' seed backdates the history rows this run writes, the
             # programmes' included, and no others.
             marks = pledges.demo.history_marks()
+            # Likewise for cohorts: only those this run creates get the learning seed's attendance.
+            cohorts_since = programmes.demo_learning.cohort_mark()
             # Ground floor first; each app seeds its own data on top of the one below.
             users = workforce.demo.seed()
             programmes.demo.seed()
-            # After programmes, so the objectives link to the programmes that serve them.
             # Attendance, completions, certificates and evaluation responses for the programmes' cohorts.
-            learning = programmes.demo_learning.seed_learning()
+            learning = programmes.demo_learning.seed_learning(since=cohorts_since)
             # After programmes, so the objectives link to the programmes that serve them.
             strategy = pledges.demo.seed(marks=marks)
         self.stdout.write(
