@@ -2,11 +2,12 @@
 person promoted, approval by a line manager, and the calendar file. Every page is axe-checked."""
 
 import datetime
+import re
 
 from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
-from programmes.models import Cohort, Enrolment, Pillar
+from programmes.models import Cohort, Enrolment, Pillar, Programme
 from tests.factories import DEFAULT_PASSWORD, StaffGroupFactory, UserFactory
 from tests.programmes.factories import (
     CohortFactory,
@@ -130,6 +131,14 @@ def test_an_offered_place_is_accepted_and_a_declined_request_shows_its_reason(jo
         offer_expires_at=timezone.now() + datetime.timedelta(hours=20),
     )
     EnrolmentFactory(cohort=other, person=staff, status="declined", decision_reason="Ward staffing in March")
+    # A second offer, on another programme, which the person turns down.
+    mecc = CohortFactory(programme=Programme.objects.get(slug="mecc"), name="Winter cohort", capacity=1)
+    unwanted = EnrolmentFactory(
+        cohort=mecc,
+        person=staff,
+        status=Enrolment.Status.OFFERED,
+        offer_expires_at=timezone.now() + datetime.timedelta(hours=20),
+    )
     page = journey.page
     sign_in(journey, staff)
     journey.goto("/my-learning/")
@@ -137,6 +146,15 @@ def test_an_offered_place_is_accepted_and_a_declined_request_shows_its_reason(jo
     page.get_by_role("button", name="Accept the place on Active Bystander").click()
     journey.check_accessibility()
     assert page.get_by_text("is confirmed").first.is_visible()
+    # Declining asks first: the place is gone once declined.
+    page.get_by_role("link", name="Decline the place on MECC training delivery").click()
+    journey.check_accessibility()
+    page.get_by_role("heading", name="Are you sure you want to decline the place?").wait_for()
+    page.get_by_role("button", name="Decline the place").click()
+    page.get_by_text("You have declined the place").wait_for()
+    journey.check_accessibility()
+    unwanted.refresh_from_db()
+    assert unwanted.status == Enrolment.Status.WITHDRAWN
     journey.goto("/programmes/medical-leadership/")
     journey.goto("/programmes/?open_to_me=on&open_now=on&format=online&pillar=reform")
     assert page.get_by_text("No programmes match").is_visible()
@@ -232,3 +250,16 @@ def test_the_lead_sees_the_cohort_page_and_my_learning_with_every_state(journey)
     page.get_by_role("button", name="Cancel the cohort").click()
     journey.check_accessibility()
     assert page.get_by_text("Autumn cohort is cancelled").is_visible()
+
+    # One session cancelled, with a reason: the confirmation page, its error state, then the cohort page.
+    journey.goto(f"/cohorts/{cohort.pk}/")
+    page.get_by_role("link", name=re.compile("^Cancel session on ")).click()
+    journey.check_accessibility()
+    page.get_by_role("button", name="Cancel the session").click()
+    page.locator(".nhsuk-error-summary").get_by_text("Give a reason").wait_for()
+    journey.check_accessibility()
+    page.get_by_label("Why is the session cancelled?").fill("The room is flooded")
+    page.get_by_role("button", name="Cancel the session").click()
+    page.get_by_text("People with places have been told").wait_for()
+    journey.check_accessibility()
+    assert cohort.sessions.get().status == "cancelled"

@@ -11,7 +11,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from programmes.models import ProgrammeOutcome, SurveyResponse
-from programmes.services import programme_outcome_update
+from programmes.services import enrolment_move, programme_outcome_update
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 from tests.programmes.factories import CohortFactory, EnrolmentFactory, ProgrammeFactory, SessionFactory
 from tests.programmes.learning_helpers import default_surveys
@@ -74,8 +74,11 @@ def test_lead_marks_attendance_participant_completes_downloads_and_verifies_the_
     programme = ProgrammeFactory(title="Active Bystander", slug="active-bystander", lead=lead, cpd_hours=3)
     cohort = CohortFactory(programme=programme, name="November 2026", starts_on=today, ends_on=today)
     SessionFactory(cohort=cohort, title="Active Bystander workshop", date=today)
-    for person in [participant, *others]:
+    places = [
         EnrolmentFactory(cohort=cohort, person=person, confirmed_at=timezone.now())
+        for person in [participant, *others]
+    ]
+    later = CohortFactory(programme=programme, name="January 2027")
     page = journey.page
 
     # The lead marks attendance: everyone present, then one person absent, with the keyboard.
@@ -90,8 +93,12 @@ def test_lead_marks_attendance_participant_completes_downloads_and_verifies_the_
     absent.focus()
     page.keyboard.press("Space")
     assert absent.is_checked()
+    # Someone is moved to a later cohort while the page is open: their row's mark is not saved, and the
+    # page says so next to the confirmation.
+    enrolment_move(enrolment=places[-1], to_cohort=later, moved_by=lead)
     page.get_by_role("button", name="Save attendance").click()
     page.get_by_text("Attendance saved").wait_for()
+    page.get_by_text("Person2 Example (moved to January 2027)").wait_for()
     journey.check_accessibility()
     # On a phone: the same page, no sideways scrolling, still clean for axe.
     page.set_viewport_size({"width": 375, "height": 812})

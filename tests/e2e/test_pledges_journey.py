@@ -107,9 +107,12 @@ def test_admin_edits_updates_and_restores_a_pledge_and_the_board_sees_it(journey
 def test_every_pledge_and_programme_management_page_passes_axe(journey):
     from decimal import Decimal
 
+    from pledges import services as pledge_services
     from pledges.models import MetricLink, Objective, ProgressUpdate
+    from programmes import services as programme_services
     from programmes.models import Programme
     from tests.pledges.factories import MetricFactory, add_series
+    from tests.programmes.factories import WorkstreamFactory
 
     seed()
     programme = Programme.objects.get(title__iexact="Active Bystander")
@@ -119,8 +122,24 @@ def test_every_pledge_and_programme_management_page_passes_axe(journey):
     metric = MetricFactory(name="Turnover (12 months)")
     add_series(metric, [10.0, 10.2, 9.9, 10.1, 9.8, 10.0, 10.3, 9.9, 10.1, 10.0, 9.8, 10.2, 10.0, 9.9])
     pledge = Pledge.objects.get(number=1)
-    MetricLink.objects.create(pledge=pledge, metric=metric, target=Decimal("5"), is_key=True)
+    link = MetricLink.objects.create(pledge=pledge, metric=metric, target=Decimal("5"), is_key=True)
     update = ProgressUpdate.objects.filter(pledge=pledge).first()
+    cohort = programme.cohorts.first()
+    # Something archived of each kind, so the "bring back" confirmations have an object to show.
+    admin = User.objects.get(email="admin@example.org")
+    archived_pledge = pledge_services.pledge_archive(pledge=Pledge.objects.get(number=13), user=admin)
+    archived_objective = pledge_services.objective_archive(
+        objective=Objective.objects.exclude(pk=objective.pk).first(), user=admin
+    )
+    archived_workstream = WorkstreamFactory(name="Retired workstream", is_archived=True)
+    archived_programme = programme_services.programme_set_archived(
+        programme=Programme.objects.exclude(pk=programme.pk).first(), user=admin, archived=True
+    )
+
+    def restore(base, obj):
+        """The restore confirmation for the object's earliest version."""
+        return f"{base}/{obj.pk}/history/{obj.history.last().history_id}/restore/"
+
     page = journey.page
     page.context.add_cookies(session_cookies(journey.base_url, "admin@example.org"))
     for path in [
@@ -132,23 +151,39 @@ def test_every_pledge_and_programme_management_page_passes_axe(journey):
         "/manage/pledges/new/",
         f"/manage/pledges/{pledge.pk}/",
         f"/manage/pledges/{pledge.pk}/archive/",
+        f"/manage/pledges/{archived_pledge.pk}/unarchive/",
         f"/manage/pledges/{pledge.pk}/metrics/new/",
+        f"/manage/metric-links/{link.pk}/remove/",
         "/manage/objectives/",
         "/manage/objectives/new/",
         f"/manage/objectives/{objective.pk}/",
         f"/manage/objectives/{objective.pk}/edit/",
+        f"/manage/objectives/{objective.pk}/archive/",
+        f"/manage/objectives/{archived_objective.pk}/unarchive/",
+        f"/manage/objectives/{objective.pk}/updates/new/",
         f"/manage/objectives/{objective.pk}/history/",
+        restore("/manage/objectives", objective),
+        restore("/manage/objectives", archived_objective),  # a version that differs from today's
         f"/manage/updates/{update.pk}/edit/",
         f"/manage/updates/{update.pk}/history/",
+        restore("/manage/updates", update),
         "/manage/workstreams/",
         "/manage/workstreams/new/",
+        f"/manage/workstreams/{workstream.pk}/edit/",
         f"/manage/workstreams/{workstream.pk}/archive/",
+        f"/manage/workstreams/{archived_workstream.pk}/unarchive/",
         "/manage/programmes/",
         "/manage/programmes/new/",
         f"/manage/programmes/{programme.pk}/edit/",
+        f"/manage/programmes/{programme.pk}/archive/",
+        f"/manage/programmes/{archived_programme.pk}/unarchive/",
         f"/manage/programmes/{programme.pk}/history/",
+        restore("/manage/programmes", programme),
+        restore("/manage/programmes", archived_programme),
         f"/manage/workstreams/{workstream.pk}/history/",
-        f"/manage/cohorts/{programme.cohorts.first().pk}/history/",
+        restore("/manage/workstreams", workstream),
+        f"/manage/cohorts/{cohort.pk}/history/",
+        restore("/manage/cohorts", cohort),
     ]:
         response = page.goto(journey.base_url + path)
         assert response.status == 200, path
@@ -168,6 +203,8 @@ def test_every_pledge_and_programme_management_page_passes_axe(journey):
 
 
 def test_staff_read_the_pledges_and_are_refused_editing(journey):
+    from pledges.models import Objective
+
     seed()
     page = journey.page
     page.context.add_cookies(session_cookies(journey.base_url, "staff@example.org"))
@@ -175,6 +212,18 @@ def test_staff_read_the_pledges_and_are_refused_editing(journey):
     page.get_by_role("link", name=f"Pledge 1: {pledges.demo.WORKFORCE_PLEDGE}").click()
     journey.check_accessibility()
     assert "Post a progress update" not in page.locator("main").inner_text()
+    # The pledge lists its objectives; each opens a read-only page. One with programmes, and one with
+    # progress updates and a linked metric, so every part of that page is checked.
+    with_programmes = Objective.objects.get(title="Inclusive compassionate culture across LLR")
+    with_progress = Objective.objects.filter(updates__isnull=False, metric_links__isnull=False).first()
+    assert with_progress is not None  # the demo gives early objectives updates and some a metric
+    for objective, expected in ((with_programmes, "Active Bystander"), (with_progress, "Earlier updates")):
+        journey.goto("/pledges/1/")
+        page.locator(f"main a[href='/objectives/{objective.pk}/']").click()
+        page.get_by_role("heading", level=1, name=objective.title).wait_for()
+        journey.check_accessibility()
+        assert expected in page.locator("main").inner_text()
+        assert page.locator("main a[href^='/manage/']").count() == 0
     for path in staff_refused_paths():
         response = page.goto(journey.base_url + path)
         assert response.status == 403, path
