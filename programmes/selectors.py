@@ -666,7 +666,13 @@ class QuestionResult:
     question: SurveyQuestion
     answered: int
     mean: Decimal | None
-    distribution: list[tuple[int, int]]  # (rating, count) for 1..5
+    distribution: list[tuple[int, int]]  # (rating, count) for 1..5; empty when not shown
+
+    @property
+    def shown(self) -> bool:
+        # Questions can be left unanswered, so a cohort with enough responses can still have a question
+        # that only one or two people rated: their ratings are not shown either.
+        return self.answered >= MIN_RESPONSES
 
 
 @dataclass
@@ -686,21 +692,22 @@ def _mean(total: int, count: int) -> Decimal | None:
     return (Decimal(total) / Decimal(count)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
+def _question_result(question: SurveyQuestion, dist: dict[int, int]) -> QuestionResult:
+    """One question's ratings; the average and the counts only once MIN_RESPONSES people answered it."""
+    answered = sum(dist.values())
+    if answered < MIN_RESPONSES:
+        return QuestionResult(question=question, answered=answered, mean=None, distribution=[])
+    return QuestionResult(
+        question=question,
+        answered=answered,
+        mean=_mean(sum(r * n for r, n in dist.items()), answered),
+        distribution=[(r, dist.get(r, 0)) for r in range(1, 6)],
+    )
+
+
 def _question_results(dist_by_question: dict[int, dict[int, int]]) -> list[QuestionResult]:
     questions = SurveyQuestion.objects.filter(pk__in=dist_by_question).order_by("survey", "order", "pk")
-    results = []
-    for question in questions:
-        dist = dist_by_question[question.pk]
-        answered = sum(dist.values())
-        results.append(
-            QuestionResult(
-                question=question,
-                answered=answered,
-                mean=_mean(sum(r * n for r, n in dist.items()), answered),
-                distribution=[(r, dist.get(r, 0)) for r in range(1, 6)],
-            )
-        )
-    return results
+    return [_question_result(question, dist_by_question[question.pk]) for question in questions]
 
 
 def survey_results(*, label: str, responses: QuerySet[SurveyResponse], kind: str) -> SurveyResults:
@@ -749,22 +756,16 @@ def programme_cohort_results(*, programme: Programme, kind: str) -> list[SurveyR
             cohort_dist = by_cohort.setdefault(row["response__invitation__enrolment__cohort"], {})
             cohort_dist.setdefault(row["question"], {})[row["rating"]] = row["n"]
     all_questions = {q for dist in by_cohort.values() for q in dist}
-    results_by_question = {r.question.pk: r for r in _question_results({q: {} for q in all_questions})}
+    questions_by_pk = SurveyQuestion.objects.in_bulk(all_questions)
     out = []
     for cohort in cohorts:
         n = counts.get(cohort.pk, 0)
         questions = []
         if n >= MIN_RESPONSES:
-            for pk, dist in by_cohort.get(cohort.pk, {}).items():
-                answered = sum(dist.values())
-                questions.append(
-                    QuestionResult(
-                        question=results_by_question[pk].question,
-                        answered=answered,
-                        mean=_mean(sum(r * c for r, c in dist.items()), answered),
-                        distribution=[(r, dist.get(r, 0)) for r in range(1, 6)],
-                    )
-                )
+            questions = [
+                _question_result(questions_by_pk[pk], dist)
+                for pk, dist in by_cohort.get(cohort.pk, {}).items()
+            ]
             questions.sort(key=lambda r: (r.question.survey_id, r.question.order, r.question.pk))
         out.append(SurveyResults(label=cohort.name, responses=n, questions=questions))
     return out
@@ -860,14 +861,16 @@ def programme_figures(*, programme: Programme) -> ProgrammeFigures:
 
     def rating(kind: str) -> Decimal | None:
         responses, total, answers = sums[kind]
-        return _mean(total, answers) if responses >= MIN_RESPONSES else None
+        return _mean(total, answers) if responses >= MIN_RESPONSES and answers >= MIN_RESPONSES else None
 
     def note(kind: str) -> str:
         responses, _total, answers = sums[kind]
         if responses < MIN_RESPONSES:
             return f"Shown from {MIN_RESPONSES} responses"
-        if answers:
+        if answers >= MIN_RESPONSES:
             return ""
+        if answers:
+            return f"Shown once {MIN_RESPONSES} people have answered the overall rating question"
         # Enough responses but nothing to average: say which, rather than "shown from 5 responses". Only
         # asked in this case, so the page's query count does not grow with the data.
         asked = SurveyQuestion.objects.filter(

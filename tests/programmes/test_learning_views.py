@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from programmes import services
-from programmes.models import Attendance, Completion, ProgrammeOutcome, SurveyResponse
+from programmes import selectors, services
+from programmes.models import Attendance, Completion, ProgrammeOutcome, SurveyQuestion, SurveyResponse
 from workforce.models import EqualityMonitoring
 from workforce.roles import Role
 
@@ -327,16 +327,52 @@ def test_survey_results_are_hidden_under_five_responses(client, world, programme
     assert "Results are shown once at least 5 people have answered." in page
     assert "Shown from 5 responses" in page
     assert "Loved the coaching day" not in page
+    # Nothing of the four ratings leaks: no average (4.0 here), no table of counts.
+    assert "out of 5" not in page and "4.0" not in page and "Average (1 to 5)" not in page
     enrolment = place(cohort)
     mark(cohort, enrolment, [PRESENT, PRESENT], programme_lead)
-    answer(enrolment.survey_invitations.get(kind="completion"), 4)
+    answer(enrolment.survey_invitations.get(kind="completion"), 1)
     page = client.get(urls(world)["evaluation"]).content.decode()
     assert "5 responses." in page
-    assert "4.0 out of 5" in page  # (5 + 4 + 4 + 3 + 4) / 5
+    assert "3.4 out of 5" in page  # (5 + 4 + 4 + 3 + 1) / 5
+    assert "Average (1 to 5)" in page
     assert "Loved the coaching day" not in page  # free text is individual: admins only
     assert client.get(urls(world)["responses"]).status_code == 403
     client.force_login(academy_admin)
     assert "Loved the coaching day" in client.get(urls(world)["responses"]).content.decode()
+
+
+def test_a_question_fewer_than_five_people_rated_is_not_shown(client, world, programme_lead):
+    """Five responses show the cohort's results, but an optional question two of them rated stays hidden."""
+    cohort = world["cohort"]
+    survey = world["invitation"].survey
+    optional = SurveyQuestion.objects.create(
+        survey=survey, order=3, text="How useful was the reading list?", kind="rating", required=False
+    )
+    invitations = [world["invitation"]]
+    for _ in range(4):
+        enrolment = place(cohort)
+        mark(cohort, enrolment, [PRESENT, PRESENT], programme_lead)
+        invitations.append(enrolment.survey_invitations.get(kind="completion"))
+    questions = {q.order: q for q in survey.questions.all()}
+    for number, invitation in enumerate(invitations):
+        answers = {questions[1].pk: 4, questions[2].pk: ""}
+        if number < 2:
+            answers[optional.pk] = 1
+        services.survey_response_submit(invitation=invitation, answers=answers)
+
+    results = selectors.programme_cohort_results(programme=world["programme"], kind="completion")
+    by_text = {q.question.text: q for q in results[0].questions}
+    assert by_text["Overall, how good was the programme?"].mean == Decimal("4.0")
+    hidden = by_text["How useful was the reading list?"]
+    assert (hidden.shown, hidden.mean, hidden.distribution) == (False, None, [])
+
+    client.force_login(programme_lead)
+    page = client.get(urls(world)["evaluation"]).content.decode()
+    assert "4.0 out of 5" in page
+    assert "How useful was the reading list?" in page
+    assert "Shown once at least 5 people have answered this question" in page
+    assert "1.0" not in page
 
 
 def test_the_lead_edits_the_outcomes_shown_as_the_case_study(client, world, programme_lead):
