@@ -11,8 +11,8 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from programmes.models import Programme, Workstream
+from workforce import charts, spc
 from workforce import selectors as workforce_selectors
-from workforce import spc
 from workforce.models import MetricDefinition
 
 from .models import BoardMeeting, MetricLink, Objective, Pledge, ProgressUpdate, Status
@@ -47,6 +47,7 @@ class MetricResult:
     months: list[datetime.date]
     values: list[float]
     spc: spc.SpcResult
+    includes_synthetic: bool = False
 
     @property
     def latest_value(self) -> float | None:
@@ -82,14 +83,10 @@ class MetricResult:
 
     @property
     def latest_display(self) -> str:
-        value = self.latest_value
-        if value is None:
+        """As the workforce dashboard shows the same figure."""
+        if self.latest_value is None:
             return "No figures yet"
-        if self.metric.unit == MetricDefinition.Unit.PERCENT:
-            return f"{value:.1f}%"
-        if self.metric.unit == MetricDefinition.Unit.GBP:
-            return f"£{value:,.0f}"
-        return f"{value:,.1f}".removesuffix(".0")
+        return charts.format_value(self.latest_value, self.metric.unit)
 
     @property
     def sentence(self) -> str:
@@ -127,6 +124,7 @@ def _result(summary: workforce_selectors.MetricSummary, target: Decimal | None) 
         months=summary.series.months,
         values=summary.series.values,
         spc=_spc_for_target(summary.series, target),
+        includes_synthetic=summary.series.includes_synthetic,
     )
 
 

@@ -36,9 +36,12 @@ class BoardOverviewView(PermissionRequiredMixin, BreadcrumbMixin, TemplateView):
         last = selectors.last_board_meeting()
         since = last.date if last else timezone.localdate() - timezone.timedelta(days=30)
         summaries = selectors.metric_summaries_by_id()
+        headlines = selectors.workforce_headlines(summaries=summaries)
         return super().get_context_data(
             rows=selectors.pledge_rows(list(selectors.pledge_list()), summaries=summaries),
-            headlines=selectors.workforce_headlines(summaries=summaries),
+            headlines=headlines,
+            # Key metrics come from the same summaries, so the headlines tell for the whole page.
+            includes_synthetic=any(h.includes_synthetic for h in headlines),
             reach=selectors.programme_reach_headlines(),
             last_meeting=last,
             next_meeting=selectors.next_board_meeting(),

@@ -1,4 +1,5 @@
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -592,3 +593,37 @@ def test_an_objectives_named_lead_posts_an_update_and_lands_on_its_page(client, 
     page = client.get(url).content.decode()
     assert "Waiting on partners." in page and "This is at risk" in page
     assert "Earlier updates" not in page
+
+
+def test_board_overview_workforce_headlines_are_the_dashboards_figures(client, board_member):
+    """Each metric's latest LLR figure, variation and assurance icon as the workforce dashboard gives them,
+    with the synthetic-data warning while any of them is demo data."""
+    from workforce import charts
+    from workforce import selectors as workforce_selectors
+    from workforce.models import Observation
+
+    from .report_factories import seed_metrics
+
+    seed_metrics(end=datetime.date(2026, 10, 1), months=20, codes=["turnover-12m", "agency-spend"])
+    client.force_login(board_member)
+    page = client.get(reverse("pledges:board")).content.decode()
+    section = page[page.index("<h2>Workforce headlines</h2>") : page.index("<h2>Programme reach</h2>")]
+    body = section[section.index("<tbody") :]
+    rows = re.findall(r'<tr class="nhsuk-table__row">(.*?)</tr>', body, flags=re.S)
+    summaries = [s for s in workforce_selectors.metric_summaries() if s.series.points]
+    assert len(summaries) == 2 and len(rows) == 2
+    for summary, row in zip(summaries, rows, strict=True):
+        assert f">{summary.metric.name}<" in row
+        assert charts.format_value(summary.latest_value, summary.metric.unit) in row
+        assert "(October 2026)" in row
+        variation = charts.variation_icon(summary.variation, summary.metric.improvement_direction)
+        assert f'alt="{variation.label}"' in row
+        if summary.assurance:
+            assert f'alt="{charts.assurance_icon(summary.assurance).label}"' in row
+        else:
+            assert "No target assurance" in row
+    assert "Synthetic demo data" in page
+
+    Observation.objects.update(is_synthetic=False)
+    page = client.get(reverse("pledges:board")).content.decode()
+    assert "Synthetic demo data" not in page
