@@ -307,16 +307,23 @@ def parse_month(value, *, today: date) -> tuple[date | None, str | None]:
     return month, None
 
 
+# Rows read between two progress reports: often enough for the bar to move on a large file, rarely enough
+# that the reports cost nothing next to the reading.
+PROGRESS_EVERY = 10_000
+
+
 def read_rows(
     stream: IO[bytes],
     fmt: str,
     *,
     lookups: Lookups | None = None,
     progress: Callable[[int], None] | None = None,
-    progress_every: int = 10_000,
+    progress_every: int | None = None,
 ) -> ReadResult:
-    """Read and check every row. FileRejected for problems with the file as a whole (encoding, header)."""
+    """Read and check every row. FileRejected for problems with the file as a whole (encoding, header).
+    ``progress`` is called with the number of rows read every ``progress_every`` rows and at the end."""
     lookups = lookups or Lookups.load()
+    progress_every = progress_every or PROGRESS_EVERY
     today = timezone.localdate()
     result = ReadResult()
     rows = iter_file_rows(stream, fmt)

@@ -505,3 +505,44 @@ def test_the_migration_moves_files_uploaded_to_public_media_before(world, settin
     workforce_import.refresh_from_db()
     assert not public.exists(old_name)
     assert workforce_import.file.read() == HEADER.encode()
+
+
+def test_progress_rises_while_the_file_is_checked_and_while_it_is_imported(
+    world, monkeypatch, django_capture_on_commit_callbacks
+):
+    """What the import page polls (workforce_import_progress) moves during both tasks, not only at the end;
+    here every 2 rows instead of every 10,000."""
+    from workforce import importing
+
+    monkeypatch.setattr(importing, "PROGRESS_EVERY", 2)
+    monkeypatch.setattr(services, "IMPORT_BATCH_SIZE", 2)
+
+    def shown() -> int:
+        return services.workforce_import_progress(WorkforceImport.objects.get())
+
+    seen_checking, seen_importing = [], []
+    read_rows = importing.read_rows
+
+    def reading(stream, fmt, *, progress=None, **kwargs):
+        def reported(done):
+            progress(done)
+            seen_checking.append(shown())
+
+        return read_rows(stream, fmt, progress=reported if progress else None, **kwargs)
+
+    monkeypatch.setattr(importing, "read_rows", reading)
+    workforce_import = upload(world, csv_file(GOOD), django_capture_on_commit_callbacks)
+    assert workforce_import.status == WorkforceImport.Status.READY
+    assert seen_checking == [2, 4, 6, 6]  # every 2 rows, then the total
+
+    insert = services._insert_observations
+
+    def inserting(batch):
+        seen_importing.append(shown())
+        insert(batch)
+
+    monkeypatch.setattr(services, "_insert_observations", inserting)
+    workforce_import = confirm(world, workforce_import, django_capture_on_commit_callbacks)
+    assert workforce_import.status == WorkforceImport.Status.DONE
+    assert seen_importing == [0, 2, 4]  # before each batch of 2 of the 6 new figures
+    assert shown() == 6
