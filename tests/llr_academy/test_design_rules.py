@@ -115,6 +115,20 @@ def test_a_signed_in_person_without_the_role_gets_403(client, name, url, permiss
     assert client.post(url).status_code == 403, name
 
 
+@pytest.mark.parametrize("role", [Role.PROGRAMME_LEAD, Role.BOARD_MEMBER])
+def test_a_person_with_another_role_gets_403_from_every_page_of_a_role_they_lack(client, role):
+    """Over HTTP, not only through has_perm: a lead on the board's pages, a board member on a lead's."""
+    user = UserFactory(roles=[role])
+    client.force_login(user)
+    refused = []
+    for name, url, permission in ROLE_ROUTES:
+        if user.has_perms([permission] if isinstance(permission, str) else permission):
+            continue
+        refused.append(name)
+        assert client.get(url).status_code == 403, name
+    assert refused  # each role lacks some role pages
+
+
 def test_roles_hold_only_the_permissions_their_pages_need(client):
     """Each role reaches the role pages meant for it and is refused the others (the matrix, not one role)."""
     expected = {

@@ -80,6 +80,17 @@ def test_healthz_is_503_when_the_database_is_down(client, monkeypatch):
     assert "connection refused" not in response.content.decode()
 
 
+def test_healthz_is_503_when_the_cache_is_down(client, monkeypatch):
+    def broken_set(*args, **kwargs):
+        raise ConnectionError("redis://:hunter2@cache:6379 refused")
+
+    monkeypatch.setattr("llr_academy.selectors.cache.set", broken_set)
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    assert response.json()["cache"] == "unavailable" and response.json()["database"] == "ok"
+    assert "hunter2" not in response.content.decode()
+
+
 def test_custom_404_page(client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404

@@ -517,3 +517,17 @@ def test_the_pack_is_made_with_the_front_sheet_saved_while_it_was_queued(board_m
     with report.file.open("rb") as handle:
         text = pdf_text(reader_for(handle.read()))
     assert "Agency spend is down a third" in text and "Old point" not in text
+
+
+def test_beat_sweeps_stale_packs_every_minute_and_runs_the_schedules(settings):
+    from celery.schedules import crontab
+
+    from llr_academy.celery import app
+
+    app.loader.import_default_modules()
+    entries = {entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert entries["pledges.tasks.board_report_sweep_stale"].total_seconds() == 60
+    assert isinstance(entries["pledges.tasks.board_report_run_schedules"], crontab)
+    assert {"pledges.tasks.board_report_sweep_stale", "pledges.tasks.board_report_run_schedules"} <= set(
+        app.tasks
+    )

@@ -196,6 +196,7 @@ def test_completing_issues_a_tagged_pdf_certificate_with_the_details(
     assert "/StructTreeRoot" in root
     assert root["/Lang"] == "en-GB"
     assert root["/MarkInfo"]["/Marked"]
+    assert b"pdfuaid:part" in root["/Metadata"].get_object().get_data()  # identifies itself as PDF/UA
 
 
 def test_generation_is_idempotent_and_reissues_with_the_same_code_when_details_change(lead):

@@ -11,7 +11,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_capacity_cannot_be_negative():
-    with pytest.raises(IntegrityError), transaction.atomic():
+    # The named constraint, not only the check PositiveIntegerField adds (PostgreSQL checks by name order).
+    with pytest.raises(IntegrityError, match="cohort_capacity_gte_0"), transaction.atomic():
         CohortFactory(capacity=-1)
 
 

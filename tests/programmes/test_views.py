@@ -1,4 +1,6 @@
+import csv
 import datetime
+import io
 
 import icalendar
 import pytest
@@ -514,3 +516,47 @@ def test_the_to_approve_page_leaves_out_requests_for_cohorts_that_have_started(c
     listing = client.get(reverse("programmes:approvals")).content.decode()
     assert timely.display_name in listing
     assert late.display_name not in listing
+
+
+def test_the_lead_sees_and_exports_places_then_the_waiting_list_in_queue_order(client, world, programme_lead):
+    """The cohort page and its CSV list the people with places, then the waiting list by position; a person
+    who withdrew from the list moves those behind them up and is listed apart."""
+    from programmes import services
+
+    cohort = world["cohort"]
+    people = [UserFactory(first_name=name, last_name="Test") for name in ("Ada", "Ben", "Cai", "Dee", "Eve")]
+    enrolments = [services.enrolment_create(cohort=cohort, person=person) for person in people]
+    assert [e.status for e in enrolments] == ["confirmed", "confirmed", "waiting", "waiting", "waiting"]
+    services.enrolment_withdraw(enrolment=enrolments[2], withdrawn_by=people[2])  # Cai leaves the list
+
+    client.force_login(programme_lead)
+    page = client.get(reverse("programmes:cohort", args=[cohort.pk])).content.decode()
+    table = page[page.index("<h2>People</h2>") : page.index("<h2>Sessions</h2>")]
+    live, left = table.split("Withdrawn, declined or expired")
+    order = [name for name in ("Ada", "Ben", "Dee", "Eve") if f"{name} Test" in live]
+    assert order == ["Ada", "Ben", "Dee", "Eve"]
+    assert [live.index(f"{n} Test") for n in order] == sorted(live.index(f"{n} Test") for n in order)
+    assert live.index("Dee Test") < live.index("Waiting list: number 1") < live.index("Eve Test")
+    assert "Waiting list: number 2" in live and "Cai Test" not in live
+    assert "Cai Test: withdrawn" in left
+
+    response = client.get(reverse("programmes:cohort_export", args=[cohort.pk]))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:7] == [
+        "Name",
+        "Email",
+        "Organisation",
+        "Staff group",
+        "Band",
+        "Status",
+        "Waiting position",
+    ]
+    by_name = [(r[0], r[5], r[6]) for r in rows[1:]]
+    assert by_name == [
+        (world["enrolment"].person.display_name, "Confirmed", ""),
+        ("Ada Test", "Confirmed", ""),
+        ("Ben Test", "Confirmed", ""),
+        ("Dee Test", "On the waiting list", "1"),
+        ("Eve Test", "On the waiting list", "2"),
+        ("Cai Test", "Withdrawn", ""),
+    ]
