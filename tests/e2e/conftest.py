@@ -10,6 +10,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
 
+from tests.factories import DEFAULT_PASSWORD
+
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -44,6 +46,10 @@ def browser(django_db_setup):
     from django.db import connections
 
     with sync_playwright() as playwright:
+        # Playwright's loop gives this thread new connection objects: hand them the serialized copy now,
+        # before the first browser test's database setup restores from it (after a flush by a transactional
+        # test just before, that test would otherwise start without the data migrations' rows).
+        _give_connections_the_serialized_contents()
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield browser
         # Tests that ran while the loop was up used this context's connections; pytest-django closes only
@@ -75,13 +81,23 @@ class Journey:
         assert results.violations_count == 0, f"{self.page.url}\n{results.generate_report()}"
         self.checked.add(self.page.url)
 
+    def sign_in(self, email: str):
+        """Sign in afresh (any earlier session dropped) with the factories' password; land on home."""
+        page = self.page
+        page.context.clear_cookies()
+        self.goto("/accounts/login/")
+        page.get_by_label("Email").fill(email)
+        page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+        page.get_by_role("button", name="Sign In").click()
+        page.wait_for_url(self.base_url + "/")
+        self.check_accessibility()
+
     def unchecked_pages(self) -> list[str]:
         return [url for url in dict.fromkeys(self.visited) if url not in self.checked]
 
 
-@pytest.fixture
-def _serialized_contents_in_this_context(django_db_setup):
-    """Give this context's database connection the serialized copy of the migrated database (see
+def _give_connections_the_serialized_contents():
+    """Give this context's database connections the serialized copy of the migrated database (see
     SERIALIZED_DB_CONTENTS in tests/conftest.py); without it, rows from data migrations (the role groups)
     are lost after the first flush when ordinary database tests ran earlier in the session."""
     from django.db import connections
@@ -92,6 +108,11 @@ def _serialized_contents_in_this_context(django_db_setup):
         connection = connections[alias]
         if not hasattr(connection, "_test_serialized_contents"):
             connection._test_serialized_contents = contents
+
+
+@pytest.fixture
+def _serialized_contents_in_this_context(django_db_setup):
+    _give_connections_the_serialized_contents()
 
 
 @pytest.fixture
