@@ -6,9 +6,6 @@ import re
 
 import pytest
 import redis
-from django.apps import apps
-from django.contrib.auth.management import create_permissions
-from django.contrib.auth.models import Group, Permission
 
 from llr_academy.celery import app
 from pledges.models import BoardReport
@@ -33,21 +30,6 @@ def celery_worker_process(live_server, settings, tmp_path):
     redis.Redis.from_url(settings.REDIS_URL).flushdb()
 
 
-def ensure_board_member_role():
-    """The role group with its permission, even when the migrations' rows were not restored.
-
-    Playwright's sync API runs an event loop in the test thread, so Django may hand the test a different
-    connection object from the one pytest-django serialized the migrated data on; after an earlier
-    transactional test has flushed the database, serialized rollback then restores nothing.
-    """
-    for app_config in apps.get_app_configs():
-        create_permissions(app_config, verbosity=0)
-    group, _ = Group.objects.get_or_create(name=Role.BOARD_MEMBER)
-    group.permissions.add(
-        Permission.objects.get(content_type__app_label="pledges", codename="request_board_report")
-    )
-
-
 def last_full_month(today: dt.date) -> dt.date:
     return (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
 
@@ -56,7 +38,6 @@ def test_board_member_requests_watches_and_downloads_the_pack(journey, celery_wo
     end = last_full_month(dt.date.today())
     definitions = seed_metrics(end=end, months=30)
     seed_pledges()
-    ensure_board_member_role()
     UserFactory(email="bea.board@nhs.net", first_name="Bea", roles=[Role.BOARD_MEMBER])
     page = journey.page
     console_errors = []
@@ -159,3 +140,49 @@ def test_board_member_requests_watches_and_downloads_the_pack(journey, celery_wo
         assert re.sub(r"\s+", " ", chart.conclusion) in flat
         for row in chart.rows:
             assert f"{row.month:%b %Y} {row.value} " in flat and row.limits_text in flat
+
+
+def test_admin_sets_the_schedule_and_mends_the_front_sheet_of_a_failed_pack(journey):
+    """The pages around a pack that the request journey does not reach: the schedule, a failed pack with its
+    readable reason and "Try again", and the front sheet changed before trying again. axe on each."""
+    from tests.pledges.report_factories import make_report
+
+    admin = UserFactory(email="ada.admin@nhs.net", first_name="Ada", roles=[Role.ACADEMY_ADMIN])
+    page = journey.page
+    journey.sign_in(admin.email)
+
+    journey.goto("/board/reports/schedule/")
+    page.get_by_label("Generate packs on this schedule").check()
+    page.get_by_label("Working days before each meeting").fill("10")
+    page.get_by_label("Add board meeting dates").fill("2099-03-12\nnot a date")
+    page.get_by_role("button", name=re.compile("Save")).click()
+    page.locator(".nhsuk-error-summary").wait_for()
+    journey.check_accessibility()  # the error summary and the field's message
+    assert "not a date" in page.locator(".nhsuk-error-summary").inner_text()
+    page.get_by_label("Add board meeting dates").fill("2099-03-12")
+    page.get_by_role("button", name=re.compile("Save")).click()
+    page.get_by_text("The board pack schedule has been saved.").wait_for()
+    journey.check_accessibility()
+    assert "12 March 2099" in page.content()
+
+    report = make_report(admin, sponsor="Chief People Officer")
+    BoardReport.objects.filter(pk=report.pk).update(
+        status=BoardReport.Status.FAILED, error="The workforce figures could not be read."
+    )
+    journey.goto(f"/board/reports/{report.pk}/")
+    assert "The workforce figures could not be read." in page.locator("#report-status").inner_text()
+    page.get_by_role("link", name=re.compile("front sheet", re.I)).first.click()
+    page.get_by_label("Executive sponsor").wait_for()
+    journey.check_accessibility()
+    page.get_by_label("Executive sponsor").fill("Director of People")
+    page.get_by_role("button", name=re.compile("Save")).click()
+    page.get_by_text("The front sheet has been saved.").wait_for()
+    journey.check_accessibility()
+    assert BoardReport.objects.get(pk=report.pk).sponsor == "Director of People"
+
+    page.get_by_role("button", name="Try again").click()
+    page.get_by_text("The pack is being generated again.").wait_for()
+    journey.check_accessibility()
+    report.refresh_from_db()
+    assert report.status in (BoardReport.Status.QUEUED, BoardReport.Status.RUNNING, BoardReport.Status.DONE)
+    assert BoardReport.objects.count() == 1  # the same row, tried again

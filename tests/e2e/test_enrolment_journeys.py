@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from programmes.models import Cohort, Enrolment, Pillar, Programme
-from tests.factories import DEFAULT_PASSWORD, StaffGroupFactory, UserFactory
+from tests.factories import StaffGroupFactory, UserFactory
 from tests.programmes.factories import (
     CohortFactory,
     EnrolmentFactory,
@@ -18,17 +18,6 @@ from tests.programmes.factories import (
 )
 from workforce.models import StaffGroup
 from workforce.roles import Role
-
-
-def sign_in(journey, user):
-    page = journey.page
-    page.context.clear_cookies()
-    journey.goto("/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.get_by_role("heading", name="Welcome").wait_for()
-    journey.check_accessibility()
 
 
 def catalogue_world():
@@ -54,7 +43,7 @@ def test_find_a_programme_by_filter_and_search_then_enrol_and_download_the_calen
     SessionFactory(cohort=cohort, title="Workshop")
     staff = UserFactory(staff_group=nursing)
     page = journey.page
-    sign_in(journey, staff)
+    journey.sign_in(staff.email)
 
     page.get_by_role("link", name="Programmes").first.click()
     journey.check_accessibility()
@@ -98,13 +87,13 @@ def test_join_a_waiting_list_withdraw_and_see_the_next_person_promoted(journey):
     waiter = UserFactory(first_name="Wes", last_name="Waiting")
     page = journey.page
 
-    sign_in(journey, waiter)
+    journey.sign_in(waiter.email)
     journey.goto("/programmes/active-bystander/")
     page.get_by_role("button", name="Join the waiting list on Spring cohort").click()
     journey.check_accessibility()
     assert page.get_by_text("Waiting list: number 1").is_visible()
 
-    sign_in(journey, holder)
+    journey.sign_in(holder.email)
     journey.goto("/my-learning/")
     page.get_by_role("link", name="Withdraw from Active Bystander").click()
     journey.check_accessibility()
@@ -112,7 +101,7 @@ def test_join_a_waiting_list_withdraw_and_see_the_next_person_promoted(journey):
     journey.check_accessibility()
     assert page.get_by_text("You have withdrawn").is_visible()
 
-    sign_in(journey, waiter)
+    journey.sign_in(waiter.email)
     journey.goto("/my-learning/")
     upcoming = page.locator("h2:has-text('Upcoming') + .nhsuk-card")
     assert "Confirmed" in upcoming.inner_text()
@@ -140,7 +129,7 @@ def test_an_offered_place_is_accepted_and_a_declined_request_shows_its_reason(jo
         offer_expires_at=timezone.now() + datetime.timedelta(hours=20),
     )
     page = journey.page
-    sign_in(journey, staff)
+    journey.sign_in(staff.email)
     journey.goto("/my-learning/")
     assert page.get_by_text("Reason: Ward staffing in March").is_visible()
     page.get_by_role("button", name="Accept the place on Active Bystander").click()
@@ -167,13 +156,13 @@ def test_request_a_place_and_the_line_manager_approves_it(journey):
     staff = UserFactory(first_name="Sam", last_name="Staff", line_manager=manager)
     page = journey.page
 
-    sign_in(journey, staff)
+    journey.sign_in(staff.email)
     journey.goto("/programmes/active-bystander/")
     page.get_by_role("button", name="Request a place on Approval cohort").click()
     journey.check_accessibility()
     assert page.get_by_text("Your request has been sent for approval").is_visible()
 
-    sign_in(journey, manager)
+    journey.sign_in(manager.email)
     page.get_by_role("link", name="To approve").first.click()
     journey.check_accessibility()
     page.get_by_role("link", name="Decide on Sam Staff's request").click()
@@ -212,7 +201,7 @@ def test_the_lead_sees_the_cohort_page_and_my_learning_with_every_state(journey)
     )
     past_place = EnrolmentFactory(cohort=past, person=programme_lead)
     page = journey.page
-    sign_in(journey, programme_lead)
+    journey.sign_in(programme_lead.email)
     page.get_by_role("link", name="Your cohorts").first.click()
     journey.check_accessibility()
     page.get_by_role("link", name="Spring cohort").click()

@@ -20,8 +20,12 @@ def test_frontend_scripts_run_under_the_csp_and_the_error_pages_pass_axe(journey
     page = journey.page
     problems = watch_console(page)
     journey.goto("/")
-    # nhsuk-init.js (a module from our own origin) ran and initialised the components.
-    page.wait_for_function("document.body.classList.contains('nhsuk-frontend-supported')")
+    # nhsuk-init.js (a module from our own origin) ran and initialised the components: NHS.UK frontend marks
+    # each component it set up with data-<module>-init, which nothing else on the page writes.
+    page.wait_for_function(
+        "document.querySelector('.nhsuk-skip-link[data-nhsuk-skip-link-init]')"
+        " && document.querySelector('.nhsuk-header[data-nhsuk-header-init]')"
+    )
 
     # The skip link is the first thing the keyboard reaches, and it moves the focus to the main content.
     page.keyboard.press("Tab")

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.factories import DEFAULT_PASSWORD, UserFactory
+from tests.factories import UserFactory
 from workforce.demo import seed_culture, seed_reference_data
 from workforce.models import MetricDefinition, Observation, Organisation, WorkforceImport
 from workforce.roles import Role
@@ -17,16 +17,6 @@ HEADER = "organisation_code,metric_code,month,staff_group_code,numerator,denomin
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
-
-
-def sign_in(journey, email):
-    page = journey.page
-    journey.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.get_by_role("heading", name="Welcome").wait_for()
-    journey.check_accessibility()
 
 
 def dashboard_latest(page, code: str) -> str:
@@ -46,7 +36,7 @@ def test_admin_imports_a_bad_file_then_a_good_one(journey, tmp_path):
     Observation.objects.create(metric=headcount, organisation=uhl, month=month_start, numerator=15000)
     UserFactory(email="importer@nhs.net", first_name="Ida", roles=[Role.ACADEMY_ADMIN])
     page = journey.page
-    sign_in(journey, "importer@nhs.net")
+    journey.sign_in("importer@nhs.net")
 
     journey.goto("/workforce/")
     assert dashboard_latest(page, "headcount") == "15,000"
@@ -122,7 +112,7 @@ def test_board_member_reads_the_culture_dashboard(journey):
     seed_culture()
     UserFactory(email="board.reader@nhs.net", first_name="Bo", roles=[Role.BOARD_MEMBER])
     page = journey.page
-    sign_in(journey, "board.reader@nhs.net")
+    journey.sign_in("board.reader@nhs.net")
     page.get_by_role("link", name="Culture and inclusion").click()
     page.get_by_role("heading", name="Culture and inclusion", level=1).wait_for()
     journey.check_accessibility()
@@ -149,7 +139,7 @@ def test_progress_is_shown_while_a_worker_checks_the_file(journey, tmp_path, mon
     page = journey.page
     console_errors = []
     page.on("console", lambda message: message.type == "error" and console_errors.append(message.text))
-    sign_in(journey, "importer@nhs.net")
+    journey.sign_in("importer@nhs.net")
     journey.goto("/workforce/import/")
     month = f"{date.today().replace(day=1) - timedelta(days=1):%Y-%m}"
     good = tmp_path / "slow.csv"

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from programmes.models import ProgrammeOutcome, SurveyResponse
 from programmes.services import enrolment_move, programme_outcome_update
-from tests.factories import DEFAULT_PASSWORD, UserFactory
+from tests.factories import UserFactory
 from tests.programmes.factories import CohortFactory, EnrolmentFactory, ProgrammeFactory, SessionFactory
 from tests.programmes.learning_helpers import default_surveys
 from workforce.demo import seed_reference_data
@@ -48,17 +48,6 @@ def role_permissions(journey):
                 )
 
 
-def sign_in(journey, email):
-    page = journey.page
-    page.context.clear_cookies()
-    journey.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url(journey.base_url + "/")
-    journey.check_accessibility()
-
-
 def test_lead_marks_attendance_participant_completes_downloads_and_verifies_the_certificate(
     journey, settings, tmp_path
 ):
@@ -82,7 +71,7 @@ def test_lead_marks_attendance_participant_completes_downloads_and_verifies_the_
     page = journey.page
 
     # The lead marks attendance: everyone present, then one person absent, with the keyboard.
-    sign_in(journey, lead.email)
+    journey.sign_in(lead.email)
     journey.goto("/sessions/")  # (the header may fold its links into "More" on a narrow window)
     page.get_by_role("link", name=re.compile("Mark attendance")).click()
     journey.check_accessibility()
@@ -112,7 +101,7 @@ def test_lead_marks_attendance_participant_completes_downloads_and_verifies_the_
     assert "Did not attend" in page.get_by_role("row", name=re.compile("Person0 Example")).inner_text()
 
     # The participant finds the certificate in their learning record and downloads it.
-    sign_in(journey, participant.email)
+    journey.sign_in(participant.email)
     journey.goto("/learning-record/")  # (the header may fold its links into "More" on a narrow window)
     assert "3 CPD hours in total" in page.content()
     with page.expect_download() as download_info:
@@ -154,7 +143,7 @@ def test_participant_answers_the_survey_and_adds_learning_done_elsewhere(journey
 
     attendance_mark(session=session, marks={enrolment.pk: "present"}, marked_by=lead)
     page = journey.page
-    sign_in(journey, participant.email)
+    journey.sign_in(participant.email)
     journey.goto("/learning-record/")
     page.get_by_role("link", name=re.compile("How was it\\?")).click()
     journey.check_accessibility()
@@ -198,7 +187,7 @@ def test_board_member_opens_programme_reach_and_exports_it(journey):
     EnrolmentFactory(cohort=cohort, person=UserFactory(organisation=Organisation.objects.get(code="rutland")))
     board = UserFactory(email="bea.board@nhs.net", roles=[Role.BOARD_MEMBER])
     page = journey.page
-    sign_in(journey, board.email)
+    journey.sign_in(board.email)
     journey.goto("/reach/")  # (the header may fold its links into "More" on a narrow window)
     uhl_row = page.get_by_role("row", name=re.compile("^UHL"))
     assert uhl_row.inner_text().split() == ["UHL", "10", "0", "0%"]
@@ -245,7 +234,7 @@ def test_lead_and_admin_evaluation_pages(journey):
         survey_response_submit(invitation=invitation, answers={questions[0].pk: 4, questions[1].pk: "Useful"})
     page = journey.page
 
-    sign_in(journey, lead.email)
+    journey.sign_in(lead.email)
     journey.goto("/evaluations/")  # (the header may fold its links into "More" on a narrow window)
     page.get_by_role("link", name="Reverse Mentoring").click()
     journey.check_accessibility()
@@ -299,6 +288,6 @@ def test_lead_and_admin_evaluation_pages(journey):
     page.get_by_text("Left after the first hour").wait_for()
     journey.check_accessibility()
 
-    sign_in(journey, admin.email)
+    journey.sign_in(admin.email)
     journey.goto("/evaluations/programmes/reverse-mentoring/responses/")
     assert page.get_by_text("Useful").count() == 5
