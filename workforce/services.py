@@ -462,7 +462,9 @@ def _apply(workforce_import_id: int) -> WorkforceImport:
     workforce_import.finished_at = timezone.now()
     workforce_import.errors = []
     workforce_import.save()
-    cache.delete(progress_key)
+    # Only once DONE is committed: until then the page still reads the progress from the cache, and a
+    # missing key would show the bar back at 0 for a moment.
+    transaction.on_commit(lambda: cache.delete(progress_key))
     logger.info(
         "workforce import applied",
         extra={
