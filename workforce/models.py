@@ -143,6 +143,8 @@ class SpcRecalculation(models.Model):
 
     class Meta:
         ordering = ["metric", "month"]
+        verbose_name = "SPC recalculation point"
+        verbose_name_plural = "SPC recalculation points"
         constraints = [
             models.UniqueConstraint(fields=["metric", "month"], name="spc_recalculation_unique_month"),
             models.CheckConstraint(
