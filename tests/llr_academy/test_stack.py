@@ -141,6 +141,11 @@ def test_web_worker_and_beat_serve_requests_and_run_tasks(stack_database, stack_
         assert abs(time.time() - ran_at) < 60
         status, body = wait_for_http(f"http://127.0.0.1:{port}/healthz", headers=AS_PORTAL)
         assert b'"worker_heartbeat_age_seconds": null' not in body
+        # The worker container's health check: the worker answers a ping sent through the broker.
+        healthcheck = compose["services"]["worker"]["healthcheck"]["test"]
+        assert healthcheck[0] == "CMD"
+        probe = subprocess.run(healthcheck[1:], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+        assert probe.returncode == 0 and "pong" in probe.stdout, probe.stdout + probe.stderr
 
         # Beat schedules the heartbeat by itself: clear it and watch it come back.
         cache = redis.Redis.from_url(stack_redis_url)

@@ -14,7 +14,7 @@ from programmes.models import Attendance, Completion, ProgrammeOutcome, SurveyQu
 from workforce.models import EqualityMonitoring
 from workforce.roles import Role
 
-from ..factories import OrganisationFactory, UserFactory
+from ..factories import OrganisationFactory, StaffGroupFactory, UserFactory
 from .factories import SessionFactory
 from .learning_helpers import (
     ABSENT,
@@ -395,6 +395,21 @@ def test_the_lead_edits_the_outcomes_shown_as_the_case_study(client, world, prog
     assert "Completion rate" in page and "100%" not in page  # one person: suppressed
 
 
+def test_an_academy_admin_edits_any_programmes_outcomes(client, world, academy_admin):
+    client.force_login(academy_admin)
+    fields = {
+        "challenge": "Retention of new starters",
+        "approach": "",
+        "enablers": "",
+        "learning": "",
+        "results": "",
+    }
+    assert client.post(urls(world)["outcome_edit"], fields).status_code == 302
+    outcome = ProgrammeOutcome.objects.get(programme=world["programme"])
+    assert (outcome.challenge, outcome.updated_by) == ("Retention of new starters", academy_admin)
+    assert "Retention of new starters" in client.get(urls(world)["evaluation"]).content.decode()
+
+
 def test_the_lead_changes_the_completion_rule(client, world, programme_lead):
     client.force_login(programme_lead)
     response = client.post(urls(world)["completion_rule_edit"], {"min_attendance_percent": "101"})
@@ -435,6 +450,25 @@ def test_a_board_member_sees_suppressed_reach_and_exports_it(client, world, boar
     assert values["Asian or Asian British"] == (10, "*", "*")
     assert values["Not shared"] == ("*", "*", "*")
     assert "Nia Shah" not in response.content.decode("latin-1")
+
+
+def test_reach_by_staff_group_is_suppressed_and_its_excel_export_formula_safe(
+    client, world, board_member, programme_lead
+):
+    nursing = StaffGroupFactory(name="Nursing and midwifery")
+    formula = StaffGroupFactory(name="=HYPERLINK(1)")
+    cohort = world["cohort"]
+    for i in range(9):  # 9 places, 8 completed: shown as 10 and 10, so the rate is 100%
+        enrolment = place(cohort, person=UserFactory(staff_group=nursing))
+        mark(cohort, enrolment, [PRESENT, PRESENT] if i < 8 else [ABSENT, ABSENT], programme_lead)
+    place(cohort, person=UserFactory(staff_group=formula))
+    client.force_login(board_member)
+    response = client.get(urls(world)["reach_xlsx"], {"dimension": "staff_group"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = {row[0]: row[1:] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert values["Nursing and midwifery"] == (10, 10, "100%")
+    assert values["'=HYPERLINK(1)"] == ("*", 0, "*")  # text, never a formula; no rate from a *
+    assert "=HYPERLINK(1)" not in values
 
 
 def test_reach_filters_by_workstream_pillar_and_period(client, world, board_member):
