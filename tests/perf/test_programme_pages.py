@@ -19,6 +19,38 @@ PEOPLE = 1_000
 ENROLMENTS = 100_000
 
 
+def add_cohorts(
+    programmes: list[Programme], *, days_ahead: int, capacity: int, session_hours, per_programme: int = 1
+) -> list[Cohort]:
+    """Upcoming cohorts for each programme, each with an hour-long session starting at 9 + each of
+    `session_hours`."""
+    starts = timezone.localdate() + datetime.timedelta(days=days_ahead)
+    cohorts = Cohort.objects.bulk_create(
+        Cohort(
+            programme=p,
+            name=f"Cohort {n}",
+            starts_on=starts,
+            ends_on=starts,
+            capacity=capacity,
+            venue="Room 1",
+        )
+        for p in programmes
+        for n in range(per_programme)
+    )
+    Session.objects.bulk_create(
+        Session(
+            cohort=c,
+            title=f"Session {n}",
+            date=starts,
+            starts_at=datetime.time(9 + n),
+            ends_at=datetime.time(10 + n),
+        )
+        for c in cohorts
+        for n in session_hours
+    )
+    return cohorts
+
+
 def seed_programmes(count: int, *, start: int = 0) -> list[Programme]:
     """`count` published programmes, each with one upcoming cohort of 20 places and two sessions."""
     workstream = WorkstreamFactory(name="Culture and Leadership (Retain)", slug="culture")
@@ -33,22 +65,7 @@ def seed_programmes(count: int, *, start: int = 0) -> list[Programme]:
         )
         for i in range(start, start + count)
     )
-    starts = timezone.localdate() + datetime.timedelta(days=30)
-    cohorts = Cohort.objects.bulk_create(
-        Cohort(programme=p, name="Cohort", starts_on=starts, ends_on=starts, capacity=20, venue="Room 1")
-        for p in programmes
-    )
-    Session.objects.bulk_create(
-        Session(
-            cohort=c,
-            title=f"Session {n}",
-            date=starts,
-            starts_at=datetime.time(9 + n),
-            ends_at=datetime.time(10 + n),
-        )
-        for c in cohorts
-        for n in (0, 2)
-    )
+    add_cohorts(programmes, days_ahead=30, capacity=20, session_hours=(0, 2))
     return programmes
 
 
@@ -126,29 +143,7 @@ def test_query_counts_do_not_grow_with_programmes_or_enrolments(client):
 
     # Nor with the programme's own size: five more cohorts of four sessions each, people in all of them.
     programme = small[0]
-    starts = timezone.localdate() + datetime.timedelta(days=60)
-    more = Cohort.objects.bulk_create(
-        Cohort(
-            programme=programme,
-            name=f"Cohort {n}",
-            starts_on=starts,
-            ends_on=starts,
-            capacity=5,
-            venue="Hall",
-        )
-        for n in range(5)
-    )
-    Session.objects.bulk_create(
-        Session(
-            cohort=c,
-            title=f"Day {n}",
-            date=starts,
-            starts_at=datetime.time(9 + n),
-            ends_at=datetime.time(10 + n),
-        )
-        for c in more
-        for n in range(4)
-    )
+    more = add_cohorts([programme], days_ahead=60, capacity=5, session_hours=range(4), per_programme=5)
     Enrolment.objects.bulk_create(
         Enrolment(cohort=c, person=UserFactory(), status="confirmed", confirmed_at=timezone.now())
         for c in more
