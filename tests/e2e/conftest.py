@@ -111,14 +111,8 @@ def _give_connections_the_serialized_contents():
 
 
 @pytest.fixture
-def _serialized_contents_in_this_context(django_db_setup):
-    _give_connections_the_serialized_contents()
-
-
-@pytest.fixture
 def journey(
     browser,
-    _serialized_contents_in_this_context,
     live_server,
     django_db_serialized_rollback,
 ):
